@@ -1,0 +1,31 @@
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts import demo
+
+
+class Command(BaseCommand):
+    help = "Fill an empty database with believable demo data and one demo user per role."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing (and succeed) when the database already holds any data.",
+        )
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        if demo.holds_non_demo_data():
+            message = (
+                "This database holds data that is not demo data; seed_demo refuses to touch it."
+            )
+            if if_empty:
+                self.stdout.write(message)
+                return
+            raise CommandError(message)
+        if demo.holds_demo_data():
+            self.stdout.write("Demo data is already present; nothing to do.")
+            return
+        with transaction.atomic():
+            users = demo.create_demo_users()
+        self.stdout.write(self.style.SUCCESS(f"Demo data created: {len(users)} demo users."))

@@ -1,0 +1,34 @@
+"""The navigation: each role sees only what it may use. Each feature adds its entry here, with
+the same capability test its views apply (the views decide; this only hides what would 403)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts import access
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    allowed: Callable[[Any], bool]
+
+
+NAVIGATION: tuple[NavItem, ...] = (
+    NavItem(_("Today"), "home", lambda user: True),
+    NavItem(_("Administration"), "admin:index", access.is_administrator),
+)
+
+
+def navigation_for(user: Any) -> list[dict[str, str]]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return [
+        {"label": str(item.label), "url": reverse(item.url_name)}
+        for item in NAVIGATION
+        if item.allowed(user)
+    ]

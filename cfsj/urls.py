@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from accounts import views as accounts_views
+from cfsj import views
+
+urlpatterns = [
+    path("", accounts_views.home, name="home"),
+    path("healthz/", views.healthz, name="healthz"),
+    path("accounts/", include("allauth.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "cfsj.views.permission_denied"
+handler404 = "cfsj.views.page_not_found"
+# handler500 stays Django's: it renders templates/500.html without a request context, which is
+# what a page shown after a crash should depend on.

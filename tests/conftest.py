@@ -1,0 +1,102 @@
+"""Named personas (STYLE.md habit 11). Each is a real user with a real role group, made by the
+factories against the real database; the role groups and units come from the migrations."""
+
+import pytest
+
+from accounts.roles import Role
+from tests.factories import UserFactory, organisation
+
+
+@pytest.fixture
+def officer(db):
+    return UserFactory(username="p_officer", role=Role.OFFICER, units=("family-justice",))
+
+
+@pytest.fixture
+def clinician(db):
+    """A clinician of the Clinical Support Unit: the one on the case in later tests."""
+    return UserFactory(username="p_clinician", role=Role.CLINICIAN, units=("clinical-support",))
+
+
+@pytest.fixture
+def clinician_other_unit(db):
+    """A clinician who works in the Social Justice Unit only."""
+    return UserFactory(username="p_clinician_sj", role=Role.CLINICIAN, units=("social-justice",))
+
+
+@pytest.fixture
+def intern(db, clinician):
+    user = UserFactory(username="p_intern", role=Role.INTERN, units=("clinical-support",))
+    user.supervising_clinician = clinician
+    user.save()
+    return user
+
+
+@pytest.fixture
+def supervisor(db):
+    return UserFactory(
+        username="p_supervisor",
+        role=Role.SUPERVISOR,
+        units=("family-justice", "social-justice", "clinical-support"),
+    )
+
+
+@pytest.fixture
+def partner(db):
+    """A Safety Net partner from the public schools."""
+    user = UserFactory(username="p_partner", role=Role.PARTNER)
+    user.organisation = organisation("cps")
+    user.save()
+    return user
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="p_admin", role=Role.ADMINISTRATOR)
+
+
+PERSONAS = (
+    "anonymous",
+    "officer",
+    "clinician",
+    "clinician_other_unit",
+    "intern",
+    "supervisor",
+    "partner",
+    "admin_user",
+)
+
+
+@pytest.fixture
+def as_persona(request, client, db):
+    """``as_persona("officer")`` → a test client signed in as that persona (or anonymous)."""
+
+    def sign_in(name: str):
+        if name != "anonymous":
+            client.force_login(request.getfixturevalue(name))
+        return client
+
+    return sign_in
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness costs seconds per persona; hashing strength is not under test.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache(settings, worker_id):
+    # Rate limits and axes counters live in the cache; each test starts with none. Under xdist
+    # each worker gets its own Redis database, since clearing a Redis cache flushes the database.
+    from django.core.cache import cache
+
+    if "redis" in settings.CACHES["default"]["BACKEND"]:
+        number = 0 if worker_id == "master" else int(worker_id.removeprefix("gw"))
+        base = settings.CACHES["default"]["LOCATION"].rsplit("/", 1)[0]
+        settings.CACHES = {
+            "default": {**settings.CACHES["default"], "LOCATION": f"{base}/{1 + number}"}
+        }
+    cache.clear()
+    yield
+    cache.clear()

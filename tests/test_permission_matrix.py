@@ -1,0 +1,117 @@
+"""URL × persona → status, for every URL the resolver knows (STYLE.md habit 3).
+
+A new URL without a row here fails ``test_every_url_has_a_row``. Rows state what each persona
+gets *without following redirects*; ``LOGIN`` means "redirected to the sign-in page".
+Record-level rows (a person, a case) arrive with their features and name the record to open.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from django.contrib import admin
+from django.urls import reverse
+
+from cfsj.lib.urls import iter_url_names
+from tests.conftest import PERSONAS
+
+LOGIN = "login"
+SIGNED_IN = tuple(p for p in PERSONAS if p != "anonymous")
+
+
+def everyone(status) -> dict:
+    return {persona: status for persona in PERSONAS}
+
+
+def signed_in(status, anonymous=LOGIN, **overrides) -> dict:
+    return {"anonymous": anonymous, **{p: status for p in SIGNED_IN}, **overrides}
+
+
+@dataclass
+class Row:
+    expect: dict
+    kwargs: Callable[[object], dict] = field(default=lambda request: {})
+    method: str = "get"
+
+
+ROWS: dict[str, Row] = {
+    "home": Row(signed_in(200)),
+    "healthz": Row(everyone(200)),
+    # --- allauth: sign-in, password, e-mail. Sign-up and sign-in by code are switched off.
+    "account_login": Row(signed_in(302, anonymous=200)),
+    "account_logout": Row(signed_in(200, anonymous=302)),
+    "account_change_password": Row(signed_in(200)),
+    "account_set_password": Row(signed_in(302)),
+    "account_email": Row(signed_in(200)),
+    "account_signup": Row(signed_in(302, anonymous=200)),
+    "account_inactive": Row(everyone(200)),
+    "account_email_verification_sent": Row(everyone(200)),
+    "account_confirm_email": Row(everyone(200), kwargs=lambda r: {"key": "not-a-real-key"}),
+    "account_reset_password": Row(everyone(200)),
+    "account_reset_password_done": Row(everyone(200)),
+    "account_reset_password_from_key": Row(
+        everyone(200), kwargs=lambda r: {"uidb36": "zz", "key": "not-a-real-key"}
+    ),
+    "account_reset_password_from_key_done": Row(everyone(200)),
+    "account_reauthenticate": Row(signed_in(200)),
+    # Sign-in and re-authentication by e-mailed code are off: these only redirect away.
+    "account_confirm_login_code": Row(signed_in(302)),
+    "account_confirm_reauthentication_code": Row(signed_in(302)),
+    "account_request_reauthentication_code": Row(signed_in(302)),
+}
+
+# The admin: one rule for all of its URLs, tried on the index and on every registered model's
+# list and add pages. Only the administrator role gets in; anyone else is sent to the admin's
+# login, which signs the anonymous in through allauth and refuses the signed-in with 403.
+ADMIN_EXPECT = signed_in(302, anonymous=302, admin_user=200)
+
+
+def _admin_urls() -> list[str]:
+    urls = [reverse("admin:index")]
+    for model in admin.site._registry:
+        opts = model._meta
+        urls.append(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
+    return urls
+
+
+def test_every_url_has_a_row():
+    names = set(iter_url_names())
+    missing = sorted(n for n in names if not n.startswith("admin:") and n not in ROWS)
+    stale = sorted(set(ROWS) - names)
+    assert missing == [], f"URLs without a permission-matrix row: {missing}"
+    assert stale == [], f"Rows for URLs that no longer exist: {stale}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+@pytest.mark.parametrize("name", sorted(ROWS))
+def test_url_answers_each_persona_as_the_matrix_says(name, persona, as_persona, request):
+    row = ROWS[name]
+    client = as_persona(persona)
+    url = reverse(name, kwargs=row.kwargs(request))
+    response = getattr(client, row.method)(url)
+    expected = row.expect[persona]
+    if expected == LOGIN:
+        assert response.status_code == 302, f"{name} as {persona}"
+        assert response["Location"].startswith(reverse("account_login"))
+    else:
+        assert response.status_code == expected, f"{name} as {persona}"
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_admin_opens_only_for_administrators(persona, as_persona):
+    client = as_persona(persona)
+    for url in _admin_urls():
+        response = client.get(url)
+        assert response.status_code == ADMIN_EXPECT[persona], f"{url} as {persona}"
+
+
+@pytest.mark.parametrize("persona", [p for p in SIGNED_IN if p != "admin_user"])
+def test_admin_login_refuses_a_signed_in_non_administrator(persona, as_persona):
+    response = as_persona(persona).get(reverse("admin:login"))
+    assert response.status_code == 403
+
+
+def test_admin_login_sends_the_anonymous_to_the_one_sign_in_page(client):
+    response = client.get(reverse("admin:login") + "?next=/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("account_login"))
