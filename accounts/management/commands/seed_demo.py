@@ -1,7 +1,9 @@
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts import demo
+from accounts.reference import sync_roles_and_reference_data
 
 
 class Command(BaseCommand):
@@ -27,5 +29,6 @@ class Command(BaseCommand):
             self.stdout.write("Demo data is already present; nothing to do.")
             return
         with transaction.atomic():
+            sync_roles_and_reference_data(apps)
             users = demo.create_demo_users()
         self.stdout.write(self.style.SUCCESS(f"Demo data created: {len(users)} demo users."))

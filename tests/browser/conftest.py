@@ -1,0 +1,77 @@
+"""Browser tests: Playwright drives Debian's chromium (never a downloaded browser) against a live
+server, and axe-core checks each page. Without /usr/bin/chromium they skip locally and fail in CI.
+"""
+
+import os
+from collections.abc import Iterator
+
+import pytest
+from django.core.management import call_command
+
+# Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the ORM
+# calls the tests make around it.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE = {"width": 390, "height": 844}
+SERIOUS = {"serious", "critical"}
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not os.path.exists(CHROMIUM):
+        message = f"{CHROMIUM} is missing: apt-get install chromium"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_site(live_server, transactional_db):
+    """A live server with the demo data. seed_demo also restores the roles and units that an
+    earlier transactional test's flush removed. (pytest-django orders transactional tests last,
+    so no ordinary test runs on a flushed database.)"""
+    call_command("seed_demo")
+    return live_server
+
+
+@pytest.fixture
+def phone(browser, demo_site):
+    context = browser.new_context(viewport=PHONE, base_url=demo_site.url, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+def sign_in(page, username: str, password: str) -> None:
+    page.goto("/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def serious_axe_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [
+        f"{violation['id']}: {violation['help']} ({len(violation['nodes'])} nodes)"
+        for violation in results.response["violations"]
+        if violation.get("impact") in SERIOUS
+    ]
