@@ -11,6 +11,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cfsj.settings")
 app = Celery("cfsj")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+# cfsj/ is not an installed app, so autodiscovery does not see its tasks module.
+app.conf.imports = ("cfsj.tasks",)
 
 
 def ensure_local_broker_dirs() -> None:
@@ -18,5 +20,5 @@ def ensure_local_broker_dirs() -> None:
     from django.conf import settings
 
     if not settings.REDIS_URL:
-        for name in ("queue", "processed", "results"):
+        for name in ("queue", "processed", "results", "control"):
             Path(settings.CELERY_DATA_DIR, name).mkdir(parents=True, exist_ok=True)
