@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import Group
 
@@ -38,7 +39,11 @@ DEMO_USERNAMES = frozenset(user.username for user in DEMO_USERS)
 
 def holds_non_demo_data() -> bool:
     """True when the database has records that seed_demo did not make (a real deployment)."""
-    return User.objects.exclude(username__in=DEMO_USERNAMES).exists()
+    if User.objects.exclude(username__in=DEMO_USERNAMES).exists():
+        return True
+    # People recorded before any demo user existed are real (an import, say), not demo data.
+    Person = apps.get_model("cases", "Person")
+    return not holds_demo_data() and Person.objects.exists()
 
 
 def holds_demo_data() -> bool:

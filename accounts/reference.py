@@ -24,7 +24,7 @@ ORGANISATIONS = (
     ("cha", "Cambridge Health Alliance", "health"),
     ("dhsp", "Department of Human Service Programs", "human_services"),
 )
-_PERMISSION_APPS = ("accounts", "auth", "axes", "account")
+_PERMISSION_APPS = ("accounts", "auth", "axes", "account", "cases")
 
 
 def sync_roles_and_reference_data(apps: Apps, *, in_migration: bool = False) -> None:
@@ -41,14 +41,18 @@ def sync_roles_and_reference_data(apps: Apps, *, in_migration: bool = False) -> 
 
     def permission(dotted: str):
         app_label, codename = dotted.split(".")
-        return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        # None while the model's own migration has not run yet; a later migration calls this
+        # again (accounts 0003 for the cases reference lists).
+        return Permission.objects.filter(
+            content_type__app_label=app_label, codename=codename
+        ).first()
 
     for role, capabilities in ROLE_CAPABILITIES.items():
         group, _ = Group.objects.get_or_create(name=str(role))
         perms = [permission(f"accounts.{codename}") for codename in capabilities]
         if role == Role.ADMINISTRATOR:
             perms += [permission(dotted) for dotted in ADMINISTRATOR_MODEL_PERMISSIONS]
-        group.permissions.add(*perms)
+        group.permissions.add(*[p for p in perms if p is not None])
 
     for code, name, is_clinical, closure_needs_approval in UNITS:
         _create_with_history(

@@ -70,4 +70,13 @@ ADMINISTRATOR_MODEL_PERMISSIONS = (
     "account.add_emailaddress",
     "account.change_emailaddress",
     "account.view_emailaddress",
+    "cases.add_populationflag",
+    "cases.change_populationflag",
+    "cases.view_populationflag",
+    "cases.add_contacttype",
+    "cases.change_contacttype",
+    "cases.view_contacttype",
+    "cases.add_disposition",
+    "cases.change_disposition",
+    "cases.view_disposition",
 )

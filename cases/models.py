@@ -1,2 +1,357 @@
-# People, households, contacts, cases, notes, tasks, consultations and assessments arrive with
-# their issues (see DESIGN.md); this app exists now so that the layout is the final one.
+"""People, households, relationships and contacts (DESIGN.md "The core objects").
+
+Cases, notes, tasks, consultations and assessments join this module with their issue.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from audit.models import AuditedModel
+from cfsj.lib.text import age_on, search_text
+
+NARRATIVE_MAX_LENGTH = 10_000
+
+
+class ReferenceItem(AuditedModel):
+    """A choice an administrator edits (label, order, active). The code is stable; meanings the
+    code relies on are separate fixed fields on each subclass, never the label."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=120)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PopulationFlag(ReferenceItem):
+    """Juvenile, homeless, mental health, substance use, senior dependent care, DV/SA survivor…"""
+
+    restricted = models.BooleanField(
+        _("restricted"),
+        default=False,
+        help_text=_(
+            "Shown only to clinicians and supervisors (e.g. substance use, whose disclosure "
+            "42 CFR Part 2 restricts)."
+        ),
+    )
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("population flag")
+
+
+class ContactType(ReferenceItem):
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("contact type")
+
+
+class Disposition(ReferenceItem):
+    """How a contact ended. ``outcome`` is the fixed meaning the outcome reports count."""
+
+    class Outcome(models.TextChoices):
+        NO_ACTION = "no_action", _("No action")
+        INFORMATION = "information", _("Information given")
+        REFERRAL = "referral", _("Referral made")
+        TRANSPORT = "transport", _("Transported for evaluation")
+        DIVERSION = "diversion", _("Diverted")
+        SUMMONS = "summons", _("Summons")
+        ARREST = "arrest", _("Arrest")
+        OTHER = "other", _("Other")
+
+    outcome = models.CharField(_("counts as"), max_length=20, choices=Outcome.choices)
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("disposition")
+
+
+class Person(AuditedModel):
+    class Gender(models.TextChoices):
+        FEMALE = "female", _("Female")
+        MALE = "male", _("Male")
+        NON_BINARY = "non_binary", _("Non-binary")
+        OTHER = "other", _("Other")
+        UNKNOWN = "unknown", _("Unknown")
+
+    first_name = models.CharField(_("legal first name"), max_length=80)
+    middle_name = models.CharField(_("middle name"), max_length=80, blank=True)
+    last_name = models.CharField(_("legal last name"), max_length=80)
+    date_of_birth = models.DateField(_("date of birth"), null=True, blank=True)
+    dob_approximate = models.BooleanField(
+        _("date of birth is an estimate"),
+        default=False,
+        help_text=_("Set when only an age was known; the date is then an estimate."),
+    )
+    gender = models.CharField(
+        _("gender"), max_length=20, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    race_ethnicity = models.CharField(
+        _("race / ethnicity"),
+        max_length=80,
+        blank=True,
+        help_text=_("Optional; used only for equity evaluation."),
+    )
+    preferred_language = models.CharField(_("preferred language"), max_length=60, blank=True)
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    street = models.CharField(_("street address"), max_length=160, blank=True)
+    city = models.CharField(_("city"), max_length=80, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=12, blank=True)
+    address_confidential = models.BooleanField(
+        _("address is confidential"),
+        default=False,
+        help_text=_("A survivor's address: shown only to the assigned team and supervisors."),
+    )
+    school = models.CharField(_("school"), max_length=120, blank=True)
+    grade = models.CharField(_("grade"), max_length=20, blank=True)
+    flags = models.ManyToManyField(
+        PopulationFlag, blank=True, related_name="people", verbose_name=_("population flags")
+    )
+    safety_notes = models.TextField(
+        _("safety notes for responding officers"), max_length=2000, blank=True
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged_from",
+        verbose_name=_("merged into"),
+    )
+    # Derived, for search: every name (legal, aliases, nicknames' canonical forms) lower-cased
+    # and without accents; the phone's digits. Written by cases.services, never by hand.
+    search_names = models.TextField(editable=False, default="")
+    phone_digits = models.CharField(max_length=20, editable=False, blank=True, db_index=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["search_names", "phone_digits"])
+
+    class Meta:
+        ordering = ["last_name", "first_name", "pk"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        indexes = [
+            models.Index(fields=["date_of_birth"], name="person_dob"),
+            models.Index(fields=["last_name", "first_name"], name="person_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(
+            part for part in (self.first_name, self.middle_name, self.last_name) if part
+        )
+
+    @property
+    def age(self) -> int | None:
+        return age_on(self.date_of_birth, timezone.localdate())
+
+    @property
+    def is_juvenile(self) -> bool:
+        return self.age is not None and self.age < 18
+
+    @property
+    def is_merged(self) -> bool:
+        return self.merged_into_id is not None
+
+    def refresh_search_fields(self, other_names: list[str]) -> None:
+        self.search_names = search_text(
+            [self.first_name, self.middle_name, self.last_name, *other_names]
+        )
+        self.phone_digits = "".join(ch for ch in self.phone if ch.isdigit())[-10:]
+
+
+class PersonName(AuditedModel):
+    """Another name a person is known by: alias, nickname, previous or maiden name."""
+
+    class Kind(models.TextChoices):
+        ALIAS = "alias", _("Alias")
+        NICKNAME = "nickname", _("Nickname")
+        PREVIOUS = "previous", _("Previous name")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="other_names")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ALIAS)
+    first_name = models.CharField(_("first name"), max_length=80, blank=True)
+    last_name = models.CharField(_("last name"), max_length=80, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+
+class CareTeamMember(AuditedModel):
+    """A worker assigned to a person: the "assigned team" that may see a confidential address
+    and that officers look up. Cases keep it current once they land; ended, never deleted."""
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="care_team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="care_assignments"
+    )
+    role = models.CharField(_("role on the team"), max_length=60, blank=True)
+    started_on = models.DateField(_("since"), default=timezone.localdate)
+    ended_on = models.DateField(_("until"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "user"],
+                condition=models.Q(ended_on__isnull=True),
+                name="one_current_assignment_per_worker",
+            )
+        ]
+
+
+class Household(AuditedModel):
+    name = models.CharField(_("household name"), max_length=120)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class HouseholdMember(AuditedModel):
+    household = models.ForeignKey(Household, on_delete=models.PROTECT, related_name="members")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="households")
+    active = models.BooleanField(_("current member"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["household", "person"], name="household_member_once")
+        ]
+
+
+class Relationship(AuditedModel):
+    """``person`` is ``kind`` of ``relative`` (e.g. Ana is *parent* of Luis). Shown both ways:
+    Luis's page reads the inverse (*child* of Ana)."""
+
+    class Kind(models.TextChoices):
+        PARENT = "parent", _("Parent")
+        GUARDIAN = "guardian", _("Guardian")
+        SIBLING = "sibling", _("Sibling")
+        CAREGIVER = "caregiver", _("Caregiver")
+        PARTNER = "partner", _("Partner")
+        OTHER = "other", _("Other")
+
+    INVERSE = {
+        Kind.PARENT: _("Child"),
+        Kind.GUARDIAN: _("Ward"),
+        Kind.SIBLING: _("Sibling"),
+        Kind.CAREGIVER: _("Cared for by"),
+        Kind.PARTNER: _("Partner"),
+        Kind.OTHER: _("Other"),
+    }
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="relationships_out")
+    relative = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="relationships_in")
+    kind = models.CharField(_("relationship"), max_length=20, choices=Kind.choices)
+    active = models.BooleanField(_("current"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("relative")), name="relationship_not_self"
+            )
+        ]
+
+    def label_for(self, viewer: Person) -> str:
+        """How this relationship reads on ``viewer``'s page (the other person is this to them)."""
+        if viewer.pk == self.relative_id:
+            return str(self.get_kind_display())
+        return str(self.INVERSE[self.kind])
+
+
+class Contact(AuditedModel):
+    """One encounter logged by an officer or clinician."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        FINAL = "final", _("Final")
+
+    occurred_at = models.DateTimeField(_("date and time"), default=timezone.now)
+    location = models.CharField(_("location"), max_length=200, blank=True)
+    contact_type = models.ForeignKey(
+        ContactType, null=True, on_delete=models.PROTECT, verbose_name=_("contact type")
+    )
+    narrative = models.TextField(_("narrative"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    disposition = models.ForeignKey(
+        Disposition, null=True, on_delete=models.PROTECT, verbose_name=_("disposition")
+    )
+    incident_number = models.CharField(_("incident / report number"), max_length=40, blank=True)
+    consultation_requested = models.BooleanField(
+        _("request a clinical consultation"), default=False
+    )
+    flags = models.ManyToManyField(
+        PopulationFlag, blank=True, related_name="contacts", verbose_name=_("population flags")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contacts_logged"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    finalised_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # One per rendered form: a double-submitted form finds the contact it already made.
+    submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        indexes = [models.Index(fields=["author", "status"], name="contact_author_status")]
+
+    def __str__(self) -> str:
+        return f"{self.contact_type or _('Contact')} {self.occurred_at:%Y-%m-%d %H:%M}"
+
+
+class ContactPerson(AuditedModel):
+    """A person involved in a contact. A person added by mistake is unlinked (``removed_at``)
+    by the author inside the edit window, never deleted: the history shows both."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="contact_links")
+    removed_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["contact", "person"], name="contact_person_once")
+        ]
+
+
+class ContactAddendum(AuditedModel):
+    """A later correction or addition to a contact after its edit window closed."""
+
+    contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="addenda")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("addendum"), max_length=NARRATIVE_MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]

@@ -20,6 +20,13 @@ class NavItem:
 
 NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("Today"), "home", lambda user: True),
+    NavItem(_("People"), "cases:person_search", lambda user: access.can(user, "find_people")),
+    NavItem(
+        _("Log a contact"), "cases:contact_create", lambda user: access.can(user, "log_contact")
+    ),
+    NavItem(
+        _("Duplicates"), "cases:duplicate_candidates", lambda user: access.can(user, "supervise")
+    ),
     NavItem(_("Administration"), "admin:index", access.is_administrator),
 )
 

@@ -1,13 +1,13 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from accounts import views as accounts_views
-from cfsj import views
+from cfsj import home, views
 
 urlpatterns = [
-    path("", accounts_views.home, name="home"),
+    path("", home.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
     path("accounts/", include("allauth.urls")),
+    path("", include("cases.urls")),
     path("admin/", admin.site.urls),
 ]
 

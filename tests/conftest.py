@@ -100,3 +100,25 @@ def _empty_cache(settings, worker_id):
     cache.clear()
     yield
     cache.clear()
+
+
+@pytest.fixture
+def person(db):
+    """A person on nobody's care team, with a confidential address."""
+    from tests.factories import person as make_person
+
+    return make_person(
+        first_name="Maria",
+        last_name="Santos",
+        street="12 Hidden Lane",
+        city="Cambridge",
+        address_confidential=True,
+    )
+
+
+@pytest.fixture
+def contact(db, officer, person):
+    """A finished contact the officer logged an hour ago about ``person``."""
+    from tests.factories import contact as make_contact
+
+    return make_contact(author=officer, people=[person])

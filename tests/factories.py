@@ -39,3 +39,55 @@ class UserFactory(factory.django.DjangoModelFactory):
     def finish(self, create: bool, extracted: object, **kwargs) -> None:
         if create:
             self.save()
+
+
+# --- people and contacts -------------------------------------------------------------------
+
+
+def person(**fields):
+    """A person made through the service (so search fields are filled), by a throwaway officer
+    unless ``actor`` is given. ``other_names``: [(kind, first, last)]; ``flags``: codes."""
+    from cases import services
+    from cases.models import PopulationFlag
+
+    actor = fields.pop("actor", None) or _system_officer()
+    other_names = fields.pop("other_names", ())
+    flag_codes = fields.pop("flags", ())
+    data = {"first_name": "Alex", "last_name": "Doe", **fields}
+    return services.person_create(
+        actor=actor,
+        data=data,
+        flags=PopulationFlag.objects.filter(code__in=flag_codes),
+        other_names=other_names,
+    )
+
+
+def contact(*, author, people, finish=True, **fields):
+    import uuid
+
+    from django.utils import timezone
+
+    from cases import services
+    from cases.models import ContactType, Disposition, PopulationFlag
+
+    values = {
+        "occurred_at": timezone.now() - timezone.timedelta(hours=1),
+        "location": "Central Square",
+        "contact_type": ContactType.objects.get(code="outreach"),
+        "narrative": "Spoke with the person about services.",
+        "disposition": Disposition.objects.get(code="information"),
+        "incident_number": "",
+        "consultation_requested": False,
+        "flags": PopulationFlag.objects.none(),
+        **fields,
+    }
+    return services.contact_save(
+        actor=author, submission_key=uuid.uuid4(), people=people, finish=finish, **values
+    )
+
+
+def _system_officer():
+    from accounts.models import User
+
+    existing = User.objects.filter(username="factory_officer").first()
+    return existing or UserFactory(username="factory_officer", role="officer")

@@ -10,6 +10,9 @@ ALLOWED_IN_ADMIN = {
     "accounts.User",
     "accounts.Unit",
     "accounts.PartnerOrganisation",
+    "cases.PopulationFlag",
+    "cases.ContactType",
+    "cases.Disposition",
 }
 
 

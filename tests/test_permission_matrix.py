@@ -34,9 +34,44 @@ class Row:
     method: str = "get"
 
 
+def _person(request) -> dict:
+    return {"pk": request.getfixturevalue("person").pk}
+
+
+def _contact(request) -> dict:
+    return {"pk": request.getfixturevalue("contact").pk}
+
+
 ROWS: dict[str, Row] = {
     "home": Row(signed_in(200)),
     "healthz": Row(everyone(200)),
+    # --- people and contacts (issue 3). ``person`` has no care team; ``contact`` is the
+    # officer's finished contact about them, logged an hour ago.
+    "cases:person_search": Row(signed_in(200, partner=403, admin_user=403)),
+    "cases:person_create": Row(signed_in(200, partner=403, admin_user=403)),
+    "cases:contact_person_picker": Row(signed_in(200, partner=403, admin_user=403)),
+    "cases:duplicate_candidates": Row(signed_in(403, supervisor=200)),
+    "cases:person_merge": Row(signed_in(403, supervisor=200)),
+    "cases:person_detail": Row(
+        signed_in(200, intern=404, partner=404, admin_user=404), kwargs=_person
+    ),
+    "cases:person_update": Row(
+        signed_in(200, officer=403, intern=404, partner=404, admin_user=404), kwargs=_person
+    ),
+    "cases:contact_create": Row(signed_in(200, partner=403, admin_user=403)),
+    "cases:contact_detail": Row(
+        signed_in(200, intern=404, partner=404, admin_user=404), kwargs=_contact
+    ),
+    "cases:contact_update": Row(
+        signed_in(403, officer=200, intern=404, partner=404, admin_user=404), kwargs=_contact
+    ),
+    # POST-only: an empty addendum or no flag is refused with a message and a redirect back.
+    "cases:contact_addendum": Row(
+        signed_in(302, intern=404, partner=404, admin_user=404), kwargs=_contact, method="post"
+    ),
+    "cases:contact_flags": Row(
+        signed_in(302, intern=404, partner=404, admin_user=404), kwargs=_contact, method="post"
+    ),
     # --- allauth: sign-in, password, e-mail. Sign-up and sign-in by code are switched off.
     "account_login": Row(signed_in(302, anonymous=200)),
     "account_logout": Row(signed_in(200, anonymous=302)),

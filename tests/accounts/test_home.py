@@ -13,7 +13,8 @@ HEADINGS = {
 
 @pytest.fixture
 def demo(db):
-    call_command("seed_demo")
+    # A small city: the full one takes seconds per test and these pages need only the users.
+    call_command("seed_demo", people=40, contacts=60)
 
 
 @pytest.mark.parametrize("username", sorted(HEADINGS))

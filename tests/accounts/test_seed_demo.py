@@ -10,7 +10,7 @@ from tests.factories import UserFactory
 
 
 def test_seed_demo_on_an_empty_database_makes_one_user_per_role(db):
-    call_command("seed_demo")
+    call_command("seed_demo", people=40, contacts=60)
     for spec in DEMO_USERS:
         user = User.objects.get(username=spec.username)
         assert access.home_role(user) == spec.role
@@ -20,14 +20,14 @@ def test_seed_demo_on_an_empty_database_makes_one_user_per_role(db):
 
 def test_demo_users_sign_in_with_the_demo_password(db, settings, rf):
     settings.CFSJ_DEMO_PASSWORD = "a-demo-password-from-env"
-    call_command("seed_demo")
+    call_command("seed_demo", people=40, contacts=60)
     request = rf.post("/accounts/login/")
     assert authenticate(request, username="officer", password="a-demo-password-from-env")
 
 
 def test_seed_demo_twice_changes_nothing(db, capsys):
-    call_command("seed_demo")
-    call_command("seed_demo")
+    call_command("seed_demo", people=40, contacts=60)
+    call_command("seed_demo", people=40, contacts=60)
     assert "already present" in capsys.readouterr().out
     assert User.objects.count() == len(DEMO_USERS)
 
@@ -35,7 +35,7 @@ def test_seed_demo_twice_changes_nothing(db, capsys):
 def test_seed_demo_refuses_a_database_with_real_data(db):
     UserFactory(username="real.officer")
     with pytest.raises(CommandError, match="not demo data"):
-        call_command("seed_demo")
+        call_command("seed_demo", people=40, contacts=60)
     assert not User.objects.filter(username="officer").exists()
 
 

@@ -6,7 +6,6 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from django.core.management import call_command
 
 # Playwright's sync API runs an event loop in this thread; Django would otherwise refuse the ORM
 # calls the tests make around it.
@@ -43,10 +42,19 @@ def browser() -> Iterator:
 
 @pytest.fixture
 def demo_site(live_server, transactional_db):
-    """A live server with the demo data. seed_demo also restores the roles and units that an
-    earlier transactional test's flush removed. (pytest-django orders transactional tests last,
-    so no ordinary test runs on a flushed database.)"""
-    call_command("seed_demo")
+    """A live server with the reference data and the demo users (not the whole demo city: each
+    browser test makes what it needs). This also restores the roles and units that an earlier
+    transactional test's flush removed; pytest-django orders transactional tests last, so no
+    ordinary test runs on a flushed database."""
+    from django.apps import apps
+
+    from accounts.demo import create_demo_users
+    from accounts.reference import sync_roles_and_reference_data
+    from cases.reference import sync_reference_data
+
+    sync_roles_and_reference_data(apps)
+    sync_reference_data(apps)
+    create_demo_users()
     return live_server
 
 

@@ -25,7 +25,7 @@ def test_each_demo_role_signs_in_on_a_phone_and_sees_its_home(phone):
         # The menu sits behind the toggler on a phone; sign out through it.
         phone.get_by_role("button", name="Show navigation").click()
         phone.get_by_role("button", name="Sign out").click()
-        assert "/accounts/login/" in phone.url
+        phone.wait_for_url("**/accounts/login/")
 
 
 def test_five_wrong_passwords_show_the_lockout_message(phone):

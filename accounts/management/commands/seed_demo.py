@@ -4,6 +4,8 @@ from django.db import transaction
 
 from accounts import demo
 from accounts.reference import sync_roles_and_reference_data
+from cases import demo as demo_city
+from cases.reference import sync_reference_data as sync_cases_reference_data
 
 
 class Command(BaseCommand):
@@ -15,8 +17,24 @@ class Command(BaseCommand):
             action="store_true",
             help="Do nothing (and succeed) when the database already holds any data.",
         )
+        parser.add_argument(
+            "--people",
+            type=int,
+            default=demo_city.PEOPLE,
+            help="About how many people the demo city has (tests use a small one).",
+        )
+        parser.add_argument(
+            "--contacts", type=int, default=demo_city.CONTACTS, help="How many contacts."
+        )
 
-    def handle(self, *args, if_empty: bool = False, **options):
+    def handle(
+        self,
+        *args,
+        if_empty: bool = False,
+        people: int = demo_city.PEOPLE,
+        contacts: int = demo_city.CONTACTS,
+        **options,
+    ):
         if demo.holds_non_demo_data():
             message = (
                 "This database holds data that is not demo data; seed_demo refuses to touch it."
@@ -30,5 +48,12 @@ class Command(BaseCommand):
             return
         with transaction.atomic():
             sync_roles_and_reference_data(apps)
+            sync_cases_reference_data(apps)
             users = demo.create_demo_users()
-        self.stdout.write(self.style.SUCCESS(f"Demo data created: {len(users)} demo users."))
+            city = demo_city.create_demo_people(users, people=people, contacts=contacts)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data created: {len(users)} demo users, {city['people']} people in "
+                f"{city['households']} households, {city['contacts']} contacts."
+            )
+        )

@@ -1,9 +1,13 @@
+"""The signed-in user's home: their work for today, shaped by their role. Project glue, since
+it gathers from every app (accounts must not import the apps built on it)."""
+
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
 from accounts import access
 from accounts.roles import Role
+from cases.selectors import my_drafts
 
 _HOME_TEMPLATES = {
     Role.OFFICER: "accounts/home/officer.html",
@@ -17,7 +21,9 @@ _HOME_TEMPLATES = {
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The signed-in user's work for today, shaped by their role."""
     role = access.home_role(request.user)
     template = _HOME_TEMPLATES.get(role, "accounts/home/no_role.html")
-    return render(request, template, {"role": role, "role_label": Role(role).label if role else ""})
+    context = {"role": role, "role_label": Role(role).label if role else ""}
+    if access.can(request.user, "log_contact"):
+        context["drafts"] = list(my_drafts(request.user))
+    return render(request, template, context)
