@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 
 from accounts.models import PartnerOrganisation, Unit, User
@@ -33,6 +34,14 @@ DEMO_USERS = (
     ),
     DemoUser("partner", Role.PARTNER, "Jordan", "Baptiste", organisation="cps"),
     DemoUser("admin", Role.ADMINISTRATOR, "Alex", "Chen"),
+    # More caseworkers, so that caseloads and reassignment have someone to compare and move
+    # cases to (cases.demo_casework spreads the demo cases over them).
+    DemoUser("cl.nguyen", Role.CLINICIAN, "Linh", "Nguyen", units=("clinical-support",)),
+    DemoUser("cl.haddad", Role.CLINICIAN, "Rania", "Haddad", units=("clinical-support",)),
+    DemoUser("sw.garcia", Role.CLINICIAN, "Lucia", "Garcia", units=("family-justice",)),
+    DemoUser("sw.obrien", Role.CLINICIAN, "Kevin", "O'Brien", units=("family-justice",)),
+    DemoUser("sw.mendes", Role.CLINICIAN, "Tiago", "Mendes", units=("social-justice",)),
+    DemoUser("sw.kim", Role.CLINICIAN, "Grace", "Kim", units=("social-justice",)),
 )
 DEMO_USERNAMES = frozenset(user.username for user in DEMO_USERS)
 
@@ -55,6 +64,8 @@ def create_demo_users() -> dict[str, User]:
     units = {unit.code: unit for unit in Unit.objects.all()}
     organisations = {org.code: org for org in PartnerOrganisation.objects.all()}
     groups = {group.name: group for group in Group.objects.filter(name__in=Role.values)}
+    # One hash for all: they share the password anyway, and each hash costs a deliberate ~0.3 s.
+    hashed = make_password(password)
     created: dict[str, User] = {}
     for spec in DEMO_USERS:
         user = User(
@@ -64,7 +75,7 @@ def create_demo_users() -> dict[str, User]:
             email=f"{spec.username}@cfsj.invalid",
             organisation=organisations.get(spec.organisation) if spec.organisation else None,
         )
-        user.set_password(password)
+        user.password = hashed
         user.save()
         user.groups.add(groups[spec.role])
         user.units.add(*(units[code] for code in spec.units))

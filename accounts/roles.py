@@ -79,4 +79,12 @@ ADMINISTRATOR_MODEL_PERMISSIONS = (
     "cases.add_disposition",
     "cases.change_disposition",
     "cases.view_disposition",
+    "cases.add_casetype",
+    "cases.change_casetype",
+    "cases.view_casetype",
+    "cases.add_closureoutcome",
+    "cases.change_closureoutcome",
+    "cases.view_closureoutcome",
+    "cases.view_instrument",
+    "cases.view_instrumentversion",
 )

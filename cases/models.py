@@ -355,3 +355,287 @@ class ContactAddendum(AuditedModel):
 
     class Meta:
         ordering = ["created_at", "pk"]
+
+
+# --- casework (issue 4): cases, notes, tasks, consultations, assessments ----------------------
+
+
+class CaseType(ReferenceItem):
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("case type")
+
+
+class ClosureOutcome(ReferenceItem):
+    history = HistoricalRecords()
+
+    class Meta(ReferenceItem.Meta):
+        verbose_name = _("closure outcome")
+
+
+class Case(AuditedModel):
+    """Ongoing work for a person or a household, owned by a unit, assigned to a worker."""
+
+    class Status(models.TextChoices):
+        REFERRED = "referred", _("Referred")
+        OPEN = "open", _("Open")
+        ACTIVE = "active", _("Active")
+        CLOSING = "closing", _("Closing")
+        CLOSED = "closed", _("Closed")
+
+    class Risk(models.TextChoices):
+        LOW = "low", _("Low")
+        MODERATE = "moderate", _("Moderate")
+        HIGH = "high", _("High")
+
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    household = models.ForeignKey(
+        Household, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    unit = models.ForeignKey(
+        "accounts.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
+    )
+    case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT, verbose_name=_("case type"))
+    reason = models.TextField(_("reason"), max_length=4000)
+    risk = models.CharField(_("risk level"), max_length=10, choices=Risk.choices, default=Risk.LOW)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_cases",
+        verbose_name=_("assigned worker"),
+    )
+    team = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="team_cases", verbose_name=_("team")
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.REFERRED)
+    opened_on = models.DateField(_("opened"), default=timezone.localdate)
+    closed_on = models.DateField(_("closed"), null=True, blank=True)
+    goals = models.TextField(_("goals and plan"), max_length=8000, blank=True)
+    closure_outcome = models.ForeignKey(
+        ClosureOutcome,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        verbose_name=_("closure outcome"),
+    )
+    closure_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    # Optimistic locking: every save through cases.casework increments it; a form posted
+    # with an older version is told the record changed and keeps what was typed.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_on", "-pk"]
+        indexes = [
+            models.Index(fields=["assigned_to", "status"], name="case_assignee_status"),
+            models.Index(fields=["unit", "status"], name="case_unit_status"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(person__isnull=False) | models.Q(household__isnull=False),
+                name="case_has_subject",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.case_type}"
+
+    @property
+    def subject_name(self) -> str:
+        return self.person.full_name if self.person_id else str(self.household)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.status == self.Status.CLOSED
+
+
+class CaseStatusChange(AuditedModel):
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")
+    from_status = models.CharField(max_length=10, choices=Case.Status.choices, blank=True)
+    to_status = models.CharField(max_length=10, choices=Case.Status.choices)
+    reason = models.TextField(_("reason"), max_length=2000)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
+class Note(AuditedModel):
+    """A case note. Never edited once signed; corrections are addenda (``addendum_to``)."""
+
+    class Level(models.TextChoices):
+        GENERAL = "general", _("General: all staff on the case")
+        CLINICAL = "clinical", _("Clinical: clinicians and supervisors")
+        # The fixed meaning: substance-use treatment information under 42 CFR Part 2.
+        PROTECTED = "protected", _("Protected: substance-use treatment (42 CFR Part 2)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending co-signature")
+        SIGNED = "signed", _("Signed")
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    level = models.CharField(
+        _("confidentiality"), max_length=10, choices=Level.choices, default=Level.GENERAL
+    )
+    text = models.TextField(_("note"), max_length=NARRATIVE_MAX_LENGTH)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SIGNED)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    signed_at = models.DateTimeField(null=True, blank=True)
+    cosigner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="notes_to_cosign",
+    )
+    cosigned_at = models.DateTimeField(null=True, blank=True)
+    addendum_to = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="addenda"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["case", "level"], name="note_case_level")]
+
+
+class Task(AuditedModel):
+    title = models.CharField(_("task"), max_length=200)
+    due_on = models.DateField(_("due"))
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="tasks"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="tasks"
+    )
+    urgent = models.BooleanField(_("urgent"), default=False)
+    done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.PROTECT, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["done_at", "due_on", "pk"]
+        indexes = [models.Index(fields=["assignee", "done_at", "due_on"], name="task_mine")]
+
+    @property
+    def is_done(self) -> bool:
+        return self.done_at is not None
+
+    @property
+    def is_overdue(self) -> bool:
+        return not self.is_done and self.due_on < timezone.localdate()
+
+
+class Consultation(AuditedModel):
+    """An officer's request to the Clinical Support Unit about a person."""
+
+    class Urgency(models.TextChoices):
+        ROUTINE = "routine", _("Routine")
+        URGENT = "urgent", _("Urgent (today)")
+        EMERGENCY = "emergency", _("Emergency (now)")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting")
+        TAKEN = "taken", _("Taken")
+        ANSWERED = "answered", _("Answered")
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="consultations")
+    contact = models.ForeignKey(
+        Contact, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="consultations_requested"
+    )
+    urgency = models.CharField(
+        _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
+    )
+    question = models.TextField(_("question"), max_length=4000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer = models.TextField(_("answer for the officer"), max_length=4000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["status", "-created_at"]
+
+
+class Instrument(AuditedModel):
+    code = models.SlugField(max_length=40, unique=True)
+    name = models.CharField(max_length=200)
+    active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class InstrumentVersion(AuditedModel):
+    """One version of an instrument's questions and scoring rule, as loaded from its data
+    file. Never changed once answers exist: a changed instrument is a new version."""
+
+    instrument = models.ForeignKey(Instrument, on_delete=models.PROTECT, related_name="versions")
+    version = models.CharField(max_length=20)
+    definition = models.JSONField()
+    source = models.TextField(blank=True)
+    licence = models.TextField(blank=True)
+    loaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["instrument", "version"], name="instrument_version_once"
+            )
+        ]
+        ordering = ["instrument", "-loaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.instrument} v{self.version}"
+
+
+class Assessment(AuditedModel):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="assessments")
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.PROTECT, related_name="assessments"
+    )
+    instrument_version = models.ForeignKey(
+        InstrumentVersion, on_delete=models.PROTECT, related_name="assessments"
+    )
+    answers = models.JSONField()
+    result_code = models.CharField(max_length=40)
+    result_label = models.CharField(max_length=200)
+    result_details = models.JSONField(default=dict)
+    performed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    performed_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-performed_at", "-pk"]

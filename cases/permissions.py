@@ -82,3 +82,136 @@ class ContactPolicy(access.Policy):
 def may_add_addendum(user: Any, contact: Contact) -> bool:
     """Anyone who may log contacts and sees a final contact may add to it; nobody rewrites it."""
     return contact.status == Contact.Status.FINAL and access.can(user, "log_contact")
+
+
+# --- casework (issue 4) -----------------------------------------------------------------------
+#
+# * A case is visible to supervisors; to clinicians of its unit; to whoever is its assigned
+#   worker or on its team (an officer on a case team included); nobody else (404).
+# * Notes follow their level (DESIGN.md): general — everyone who sees the case; clinical —
+#   clinicians, interns and supervisors who see it; protected (42 CFR Part 2) — the treating
+#   team (assigned worker and team members with a clinical role) and supervisors. A pending
+#   intern note is visible only to its author and its co-signer, whatever the level.
+# * Tasks: their assignee and creator, and whoever sees their case.
+# * Consultations: the officer who asked; members of a clinical unit; supervisors.
+# * Assessments: who performed them; supervisors; clinical staff who see the case (or, for an
+#   assessment outside a case, the person). Officers never see another's assessment detail.
+
+from accounts.models import User  # noqa: E402
+from cases.models import Assessment, Case, Consultation, Note, Task  # noqa: E402
+
+CLINICAL_ROLES = (Role.CLINICIAN, Role.INTERN)
+
+
+def _on_case(user: Any, case_ref: str = "pk") -> Q:
+    """Q on a Case queryset (or on a related model with ``case_ref`` = "case_id"): the user is
+    the assigned worker or on the team."""
+    prefix = "" if case_ref == "pk" else "case__"
+    team = Case.team.through.objects.filter(case_id=OuterRef(case_ref), user_id=user.pk)
+    return Q(**{f"{prefix}assigned_to": user}) | Exists(team)
+
+
+@access.register(Case)
+class CasePolicy(access.Policy):
+    def visible(self, user: Any, queryset: QuerySet) -> QuerySet:
+        if access.is_supervisor(user):
+            return queryset
+        rule = _on_case(user)
+        if access.has_role(user, Role.CLINICIAN):
+            rule |= Q(unit_id__in=user.unit_ids)
+        return queryset.filter(rule)
+
+    def can_change(self, user: Any, obj: Case) -> bool:
+        if access.is_supervisor(user):
+            return True
+        if not access.can(user, "manage_cases"):
+            return False
+        return Case.objects.filter(pk=obj.pk).filter(_on_case(user)).exists() or (
+            access.has_role(user, Role.CLINICIAN) and obj.unit_id in user.unit_ids
+        )
+
+
+def may_see_note_level(user: Any, case: Case, level: str) -> bool:
+    """May ``user`` (who sees ``case``) read notes of ``level`` on it (signed ones)?"""
+    if access.is_supervisor(user) or level == Note.Level.GENERAL:
+        return True
+    if not access.has_role(user, *CLINICAL_ROLES):
+        return False
+    if level == Note.Level.CLINICAL:
+        return True
+    return Case.objects.filter(pk=case.pk).filter(_on_case(user)).exists()
+
+
+def may_write_note_level(user: Any, case: Case, level: str) -> bool:
+    return access.can(user, "manage_cases") and may_see_note_level(user, case, level)
+
+
+@access.register(Note)
+class NotePolicy(access.Policy):
+    def visible(self, user: Any, queryset: QuerySet) -> QuerySet:
+        queryset = queryset.filter(case__in=access.visible_to(user, Case))
+        settled = Q(status=Note.Status.SIGNED) | Q(author=user) | Q(cosigner=user)
+        if access.is_supervisor(user):
+            return queryset.filter(settled)
+        levels = Q(level=Note.Level.GENERAL)
+        if access.has_role(user, *CLINICAL_ROLES):
+            levels |= Q(level=Note.Level.CLINICAL)
+            levels |= Q(level=Note.Level.PROTECTED) & _on_case(user, "case_id")
+        return queryset.filter(settled & levels)
+
+    def can_change(self, user: Any, obj: Note) -> bool:
+        # Notes are never edited; only a pending note's co-signer acts on it (co-signature).
+        return obj.status == Note.Status.PENDING and obj.cosigner_id == user.pk
+
+
+@access.register(Task)
+class TaskPolicy(access.Policy):
+    def visible(self, user: Any, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(
+            Q(assignee=user) | Q(created_by=user) | Q(case__in=access.visible_to(user, Case))
+        )
+
+    def can_change(self, user: Any, obj: Task) -> bool:
+        if obj.assignee_id == user.pk or obj.created_by_id == user.pk:
+            return True
+        return obj.case_id is not None and access.can_change(user, obj.case)
+
+
+def _clinical_unit_member(user: Any) -> bool:
+    return (
+        access.can(user, "manage_cases")
+        and User.units.through.objects.filter(user_id=user.pk, unit__is_clinical=True).exists()
+    )
+
+
+@access.register(Consultation)
+class ConsultationPolicy(access.Policy):
+    def visible(self, user: Any, queryset: QuerySet) -> QuerySet:
+        if access.is_supervisor(user) or _clinical_unit_member(user):
+            return queryset
+        return queryset.filter(requested_by=user)
+
+    def can_change(self, user: Any, obj: Consultation) -> bool:
+        """Taking and answering: clinical unit members and supervisors."""
+        return may_work_consultations(user)
+
+
+def may_work_consultations(user: Any) -> bool:
+    """The consultation queue and its actions: clinical unit members and supervisors."""
+    return access.is_supervisor(user) or _clinical_unit_member(user)
+
+
+@access.register(Assessment)
+class AssessmentPolicy(access.Policy):
+    def visible(self, user: Any, queryset: QuerySet) -> QuerySet:
+        if access.is_supervisor(user):
+            return queryset
+        mine = Q(performed_by=user)
+        if not access.can(user, "manage_cases"):
+            return queryset.filter(mine)
+        cases = access.visible_to(user, Case)
+        people = access.visible_to(user, Person)
+        return queryset.filter(mine | Q(case__in=cases) | Q(case__isnull=True, person__in=people))
+
+    def can_change(self, user: Any, obj: Assessment) -> bool:
+        return False  # answers are kept as given; a new screen is a new assessment

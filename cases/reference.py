@@ -33,6 +33,25 @@ DISPOSITIONS = (
     ("other", "Other", "other"),
 )
 
+CASE_TYPES = (
+    ("youth-support", "Youth support"),
+    ("mental-health", "Mental health"),
+    ("substance-use", "Substance use"),
+    ("domestic-violence", "Domestic violence"),
+    ("homelessness", "Homelessness"),
+    ("senior-care", "Senior dependent care"),
+    ("family-support", "Family support"),
+)
+CLOSURE_OUTCOMES = (
+    ("goals-met", "Goals met"),
+    ("engaged-with-services", "Engaged with community services"),
+    ("declined", "Declined services"),
+    ("moved", "Moved away"),
+    ("unable-to-contact", "Unable to contact"),
+    ("transferred", "Transferred to another agency"),
+    ("deceased", "Deceased"),
+)
+
 
 def sync_reference_data(apps: Apps) -> None:
     PopulationFlag = apps.get_model("cases", "PopulationFlag")
@@ -48,3 +67,24 @@ def sync_reference_data(apps: Apps) -> None:
         Disposition.objects.get_or_create(
             code=code, defaults={"name": name, "outcome": outcome, "position": position}
         )
+
+
+def sync_casework_reference_data(apps: Apps) -> None:
+    CaseType = apps.get_model("cases", "CaseType")
+    ClosureOutcome = apps.get_model("cases", "ClosureOutcome")
+    for position, (code, name) in enumerate(CASE_TYPES):
+        CaseType.objects.get_or_create(code=code, defaults={"name": name, "position": position})
+    for position, (code, name) in enumerate(CLOSURE_OUTCOMES):
+        ClosureOutcome.objects.get_or_create(
+            code=code, defaults={"name": name, "position": position}
+        )
+
+
+def sync_all(apps: Apps) -> None:
+    """Everything the cases app's migrations seed (used by seed_demo and the browser tests,
+    whose flushed databases lose migration data)."""
+    from cases.instruments import load_bundled
+
+    sync_reference_data(apps)
+    sync_casework_reference_data(apps)
+    load_bundled(apps)

@@ -186,6 +186,11 @@ def contact_save(
     contact.save()
     _set_participants(contact, people)
     contact.flags.set(flags)
+    if contact.status == Contact.Status.FINAL and contact.consultation_requested:
+        # Imported here: cases.consultations builds on this module (CasesError).
+        from cases.consultations import consultation_from_contact
+
+        consultation_from_contact(actor=actor, contact=contact)  # once per contact
     return contact
 
 

@@ -7,7 +7,10 @@ from django.shortcuts import render
 
 from accounts import access
 from accounts.roles import Role
+from cases.models import Consultation
+from cases.permissions import may_work_consultations
 from cases.selectors import my_drafts
+from cases.selectors_caseload import my_open_tasks
 
 _HOME_TEMPLATES = {
     Role.OFFICER: "accounts/home/officer.html",
@@ -26,4 +29,13 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {"role": role, "role_label": Role(role).label if role else ""}
     if access.can(request.user, "log_contact"):
         context["drafts"] = list(my_drafts(request.user))
+    if access.can(request.user, "manage_cases"):
+        context["tasks"] = my_open_tasks(request.user)
+    asked = access.visible_to(request.user, Consultation).filter(requested_by=request.user)
+    mine = list(asked.select_related("person").order_by("-created_at")[:10])
+    if mine:
+        context["consultations"] = mine
+    if may_work_consultations(request.user):
+        waiting = Consultation.objects.filter(status=Consultation.Status.OPEN)
+        context["consultations_waiting"] = waiting.count()
     return render(request, template, context)

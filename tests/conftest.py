@@ -122,3 +122,83 @@ def contact(db, officer, person):
     from tests.factories import contact as make_contact
 
     return make_contact(author=officer, people=[person])
+
+
+# --- casework (issue 4) ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def case(db, person, clinician, intern, supervisor):
+    """A Clinical Support Unit case for ``person``: assigned to ``clinician``, with ``intern``
+    on the team. ``clinician_other_unit`` (Social Justice) is not on it."""
+    from accounts.models import Unit
+    from cases import casework
+    from cases.models import CaseType
+
+    return casework.case_open(
+        actor=supervisor,
+        unit=Unit.objects.get(code="clinical-support"),
+        case_type=CaseType.objects.get(code="youth-support"),
+        reason="School refusal and conflict at home.",
+        person=person,
+        assigned_to=clinician,
+        team=[intern],
+    )
+
+
+@pytest.fixture
+def pending_note(case, intern):
+    """An intern's general note on ``case``, waiting for ``clinician`` to co-sign it."""
+    from cases import casework
+
+    return casework.note_add(actor=intern, case=case, level="general", text="Met with the family.")
+
+
+@pytest.fixture
+def task(case, clinician, supervisor):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cases.models import Task
+
+    return Task.objects.create(
+        title="Call the school counsellor",
+        due_on=timezone.localdate() + timedelta(days=2),
+        assignee=clinician,
+        case=case,
+        created_by=supervisor,
+    )
+
+
+@pytest.fixture
+def consultation(db, officer, person):
+    from cases.models import Consultation
+
+    return Consultation.objects.create(
+        person=person, requested_by=officer, question="Is anyone from the CSU working with her?"
+    )
+
+
+@pytest.fixture
+def assessment(case, clinician):
+    """A C-SSRS screener on ``case`` by ``clinician`` (moderate result)."""
+    from cases.models import Assessment, InstrumentVersion
+    from cases.scoring import clean_answers, score
+
+    version = InstrumentVersion.objects.get(instrument__code="cssrs-screener", version="1")
+    answers = clean_answers(
+        version.definition,
+        {"q1": "yes", "q2": "yes", "q3": "yes", "q4": "no", "q5": "no", "q6": "no"},
+    )
+    result = score(version.definition, answers)
+    return Assessment.objects.create(
+        person=case.person,
+        case=case,
+        instrument_version=version,
+        answers=answers,
+        result_code=result.code,
+        result_label=result.label,
+        result_details=result.details,
+        performed_by=clinician,
+    )

@@ -13,6 +13,10 @@ ALLOWED_IN_ADMIN = {
     "cases.PopulationFlag",
     "cases.ContactType",
     "cases.Disposition",
+    "cases.CaseType",
+    "cases.ClosureOutcome",
+    "cases.Instrument",  # definitions only (questions, rules), no answers
+    "cases.InstrumentVersion",
 }
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pytest
 from django.contrib import admin
 from django.urls import reverse
+from django.utils.http import urlencode
 
 from cfsj.lib.urls import iter_url_names
 from tests.conftest import PERSONAS
@@ -32,6 +33,7 @@ class Row:
     expect: dict
     kwargs: Callable[[object], dict] = field(default=lambda request: {})
     method: str = "get"
+    query: Callable[[object], dict] = field(default=lambda request: {})
 
 
 def _person(request) -> dict:
@@ -40,6 +42,16 @@ def _person(request) -> dict:
 
 def _contact(request) -> dict:
     return {"pk": request.getfixturevalue("contact").pk}
+
+
+def _fixture_pk(name: str) -> Callable[[object], dict]:
+    return lambda request: {"pk": request.getfixturevalue(name).pk}
+
+
+CASEWORKERS = {"clinician": 200, "clinician_other_unit": 200, "intern": 200, "supervisor": 200}
+# On ``case``: the assigned clinician, the intern on its team, supervisors. Everyone else: 404.
+ON_CASE = signed_in(404, clinician=200, intern=200, supervisor=200)
+ON_CASE_POST = signed_in(404, clinician=302, intern=302, supervisor=302)
 
 
 ROWS: dict[str, Row] = {
@@ -72,6 +84,58 @@ ROWS: dict[str, Row] = {
     "cases:contact_flags": Row(
         signed_in(302, intern=404, partner=404, admin_user=404), kwargs=_contact, method="post"
     ),
+    # --- casework (issue 4). ``case`` is a Clinical Support case assigned to ``clinician``
+    # with ``intern`` on its team; see tests/conftest.py for the other records.
+    "cases:caseload": Row(signed_in(403, **CASEWORKERS)),
+    "cases:case_list": Row(signed_in(403, **CASEWORKERS)),
+    "cases:case_create": Row(signed_in(403, **CASEWORKERS)),
+    "cases:case_detail": Row(ON_CASE, kwargs=_fixture_pk("case")),
+    "cases:case_update": Row(ON_CASE, kwargs=_fixture_pk("case")),
+    "cases:case_transfer": Row(ON_CASE, kwargs=_fixture_pk("case")),
+    # POST-only rows: an empty form is refused with a message and a redirect back.
+    "cases:case_transition": Row(ON_CASE_POST, kwargs=_fixture_pk("case"), method="post"),
+    "cases:note_create": Row(ON_CASE_POST, kwargs=_fixture_pk("case"), method="post"),
+    "cases:task_create": Row(ON_CASE_POST, kwargs=_fixture_pk("case"), method="post"),
+    # A pending note: only its author (403: may not co-sign) and co-signer see it.
+    "cases:note_cosign": Row(
+        signed_in(404, clinician=302, intern=403), kwargs=_fixture_pk("pending_note"), method="post"
+    ),
+    "cases:task_done": Row(ON_CASE_POST, kwargs=_fixture_pk("task"), method="post"),
+    # Consultations: the asking officer, the clinical unit's members and supervisors.
+    "cases:consultation_queue": Row(signed_in(403, clinician=200, intern=200, supervisor=200)),
+    # The person is fetched through the asker's visible people: an intern sees only theirs.
+    "cases:consultation_create": Row(
+        signed_in(200, intern=404, partner=403, admin_user=403),
+        query=lambda r: {"person": r.getfixturevalue("person").pk},
+    ),
+    "cases:consultation_detail": Row(
+        signed_in(404, officer=200, clinician=200, intern=200, supervisor=200),
+        kwargs=_fixture_pk("consultation"),
+    ),
+    "cases:consultation_take": Row(
+        signed_in(404, officer=403, clinician=302, intern=302, supervisor=302),
+        kwargs=_fixture_pk("consultation"),
+        method="post",
+    ),
+    "cases:consultation_answer": Row(
+        signed_in(404, officer=403, clinician=302, intern=302, supervisor=302),
+        kwargs=_fixture_pk("consultation"),
+        method="post",
+    ),
+    "cases:consultation_open_case": Row(
+        signed_in(404, officer=403, clinician=302, intern=302, supervisor=302),
+        kwargs=_fixture_pk("consultation"),
+        method="post",
+    ),
+    # Officers screen with the LAP on scene; anyone who finds people may start an assessment,
+    # for a person they may see: ``person`` is on no care team, so the intern gets 404 (as on
+    # person_detail). Without ``?person=`` the page answers 200 with a link to person search.
+    "cases:assessment_create": Row(
+        signed_in(200, intern=404, partner=403, admin_user=403),
+        kwargs=lambda r: {"code": "lap"},
+        query=lambda r: {"person": r.getfixturevalue("person").pk},
+    ),
+    "cases:assessment_detail": Row(ON_CASE, kwargs=_fixture_pk("assessment")),
     # --- allauth: sign-in, password, e-mail. Sign-up and sign-in by code are switched off.
     "account_login": Row(signed_in(302, anonymous=200)),
     "account_logout": Row(signed_in(200, anonymous=302)),
@@ -123,6 +187,9 @@ def test_url_answers_each_persona_as_the_matrix_says(name, persona, as_persona, 
     row = ROWS[name]
     client = as_persona(persona)
     url = reverse(name, kwargs=row.kwargs(request))
+    query = row.query(request)
+    if query:
+        url = f"{url}?{urlencode(query)}"
     response = getattr(client, row.method)(url)
     expected = row.expect[persona]
     if expected == LOGIN:

@@ -8,7 +8,8 @@ from accounts import access
 from audit.models import AccessLog
 from audit.selectors import record_trail
 from audit.services import log_access
-from cases import selectors, services
+from cases import selectors, selectors_casework, services
+from cases.assessments import assessments_visible_to
 from cases.forms import PersonForm
 from cases.search import similar_people
 from cfsj.lib.forms import focus_first_error
@@ -23,7 +24,13 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("cases:person_detail", pk=survivor.pk)
     view = selectors.person_page(request.user, person, page_number=request.GET.get("page", 1))
     log_access(request=request, action=AccessLog.Action.VIEW, obj=person)
-    context = {"view": view, "person": person}
+    context = {
+        "view": view,
+        "person": person,
+        "cases": list(selectors_casework.person_cases(request.user, person.pk)),
+        "notes": list(selectors_casework.person_notes(request.user, person.pk)),
+        "assessments": list(assessments_visible_to(request.user, person=person)),
+    }
     if access.is_supervisor(request.user):
         context["trail"] = record_trail(person)
     if request.htmx and request.GET.get("page"):

@@ -50,10 +50,10 @@ def demo_site(live_server, transactional_db):
 
     from accounts.demo import create_demo_users
     from accounts.reference import sync_roles_and_reference_data
-    from cases.reference import sync_reference_data
+    from cases.reference import sync_all
 
     sync_roles_and_reference_data(apps)
-    sync_reference_data(apps)
+    sync_all(apps)
     create_demo_users()
     return live_server
 
@@ -62,9 +62,17 @@ def demo_site(live_server, transactional_db):
 def phone(browser, demo_site):
     context = browser.new_context(viewport=PHONE, base_url=demo_site.url, locale="en-US")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    # Generous: CI runs two test workers beside the live servers on two cores.
+    page.set_default_timeout(20_000)
+    expect_timeout(20_000)
     yield page
     context.close()
+
+
+def expect_timeout(milliseconds: int) -> None:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=milliseconds)
 
 
 def sign_in(page, username: str, password: str) -> None:

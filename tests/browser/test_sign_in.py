@@ -1,5 +1,6 @@
 import pytest
 from django.conf import settings
+from playwright.sync_api import expect
 
 from tests.browser.conftest import serious_axe_violations, sign_in
 
@@ -24,8 +25,10 @@ def test_each_demo_role_signs_in_on_a_phone_and_sees_its_home(phone):
         assert serious_axe_violations(phone) == [], username
         # The menu sits behind the toggler on a phone; sign out through it.
         phone.get_by_role("button", name="Show navigation").click()
-        phone.get_by_role("button", name="Sign out").click()
-        phone.wait_for_url("**/accounts/login/")
+        sign_out = phone.get_by_role("button", name="Sign out")
+        expect(sign_out).to_be_visible()  # after the menu's opening animation
+        sign_out.click()
+        expect(phone.get_by_role("heading", name="Sign in")).to_be_visible()
 
 
 def test_five_wrong_passwords_show_the_lockout_message(phone):

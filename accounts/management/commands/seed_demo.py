@@ -5,7 +5,8 @@ from django.db import transaction
 from accounts import demo
 from accounts.reference import sync_roles_and_reference_data
 from cases import demo as demo_city
-from cases.reference import sync_reference_data as sync_cases_reference_data
+from cases import demo_casework
+from cases.reference import sync_all as sync_cases_reference_data
 
 
 class Command(BaseCommand):
@@ -51,9 +52,14 @@ class Command(BaseCommand):
             sync_cases_reference_data(apps)
             users = demo.create_demo_users()
             city = demo_city.create_demo_people(users, people=people, contacts=contacts)
+            # About 120 cases in the full city, fewer in a small one (tests).
+            cases = min(demo_casework.CASES, max(12, people * 3 // 10))
+            work = demo_casework.create_demo_casework(users, cases=cases)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data created: {len(users)} demo users, {city['people']} people in "
-                f"{city['households']} households, {city['contacts']} contacts."
+                f"{city['households']} households, {city['contacts']} contacts, "
+                f"{work['cases']} cases with {work['notes']} notes and {work['tasks']} tasks, "
+                f"{work['consultations']} consultations, {work['assessments']} assessments."
             )
         )
