@@ -6,6 +6,7 @@ this module decides who may record what, stores it in one transaction, and raise
 follow-up a high-risk result calls for.
 """
 
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -71,10 +72,15 @@ def assessment_record(
     instrument_version: InstrumentVersion,
     raw_answers: dict,
     case: Case | None = None,
+    submission_key: uuid.UUID | None = None,
 ) -> Assessment:
     """Validate, score and store one screen. Raises :class:`cases.scoring.AnswerError` (its
     ``errors`` map question ids to messages, for the form) or :class:`CasesError`."""
     access.require(actor, "find_people")
+    if submission_key is not None:
+        already = Assessment.objects.filter(submission_key=submission_key, performed_by=actor)
+        if already.exists():
+            return already.get()
     if not access.visible_to(actor, Person).filter(pk=person.pk, merged_into__isnull=True).exists():
         raise CasesError(_("You cannot record an assessment for this person."))
     if case is not None:
@@ -98,6 +104,7 @@ def assessment_record(
         result_label=result.label,
         result_details=result.details,
         performed_by=actor,
+        **({"submission_key": submission_key} if submission_key is not None else {}),
     )
     if result.urgent:
         Task.objects.create(

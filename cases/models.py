@@ -635,6 +635,9 @@ class Assessment(AuditedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     performed_at = models.DateTimeField(default=timezone.now)
+    # One per rendered form: a double-submitted screen records one assessment (and, for a
+    # high result, one urgent task), not two.
+    submission_key = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

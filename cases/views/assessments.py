@@ -1,5 +1,6 @@
 """Assessments (issue 4): run a screening instrument for a person, and read one back."""
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,6 +135,7 @@ def assessment_create(request: HttpRequest, code: str) -> HttpResponse:
     if request.GET.get("case"):
         case = access.get_visible_or_404(request.user, Case, pk=request.GET["case"], person=person)
     form = AssessmentForm(version.definition, request.POST if request.method == "POST" else None)
+    submission_key = _submission_key(request)
     if request.method == "POST" and form.is_valid():
         try:
             assessment = assessments.assessment_record(
@@ -142,6 +144,7 @@ def assessment_create(request: HttpRequest, code: str) -> HttpResponse:
                 case=case,
                 instrument_version=version,
                 raw_answers=form.cleaned_data,
+                submission_key=submission_key,
             )
         except AnswerError as error:
             for qid, message in error.errors.items():
@@ -160,8 +163,23 @@ def assessment_create(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "cases/assessment_form.html",
-        {"version": version, "person": person, "case": case, "form": form, "rows": rows},
+        {
+            "version": version,
+            "person": person,
+            "case": case,
+            "form": form,
+            "rows": rows,
+            "submission_key": submission_key,
+        },
     )
+
+
+def _submission_key(request: HttpRequest) -> uuid.UUID:
+    """The form's key, echoed back on a re-render; a new one for a new form."""
+    try:
+        return uuid.UUID(request.POST.get("submission_key", ""))
+    except ValueError:
+        return uuid.uuid4()
 
 
 @login_required

@@ -416,3 +416,27 @@ def test_every_question_is_a_fieldset_with_a_legend_and_every_control_a_label(
     markup = _FormMarkup()
     markup.feed(html)
     assert markup.scripts == 0  # no inline scripts
+
+
+def test_a_double_submitted_screen_records_one_assessment_and_one_urgent_task(
+    client, clinician, case
+):
+    from cases.models import Assessment, Task
+
+    client.force_login(clinician)
+    url = reverse("cases:assessment_create", args=["cssrs-screener"])
+    url += f"?person={case.person.pk}&case={case.pk}"
+    data = {
+        "submission_key": "0b0c4b6e-8f51-4a55-a8a6-0d1f3e5a9c21",
+        "q1": "yes",
+        "q2": "yes",
+        "q3": "yes",
+        "q4": "yes",
+        "q5": "no",
+        "q6": "no",
+    }
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert Assessment.objects.count() == 1
+    assert second["Location"] == first["Location"]
+    assert Task.objects.filter(urgent=True).count() == 1
