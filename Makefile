@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint format migrate check-deploy clean
+.PHONY: run test lint security scan format migrate check-deploy clean
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,15 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+
+# bandit and semgrep (project rules, offline); CI runs this after lint. See docs/security.md.
+security: $(VENV)/.dev
+	security/run-bandit
+	security/run-semgrep
+
+# wapiti and sqlmap against a throw-away local server with demo data (on demand, not in CI).
+scan: $(VENV)/.runtime
+	security/run-scanners
 
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff format .

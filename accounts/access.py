@@ -19,6 +19,9 @@ from django.db import models
 from django.http import Http404
 
 from accounts.roles import HOME_PRECEDENCE, Role
+from audit.middleware import current_request
+from audit.models import AccessLog
+from audit.services import log_access
 
 M = TypeVar("M", bound=models.Model)
 
@@ -110,11 +113,35 @@ def visible_to(user: Any, model_or_queryset: type[M] | models.QuerySet) -> model
 
 
 def get_visible_or_404(user: Any, model_or_queryset: type[M] | models.QuerySet, **lookup: Any) -> M:
-    """Fetch one record through the user's visible queryset; 404 when outside it."""
+    """Fetch one record through the user's visible queryset; 404 when outside it.
+
+    A record that exists but is outside the user's scope is a denied attempt and goes into the
+    access log (model and id only); a record that does not exist is a plain 404.
+    """
     try:
         return visible_to(user, model_or_queryset).get(**lookup)
     except (models.ObjectDoesNotExist, ValueError, TypeError):
+        _log_denied(user, model_or_queryset, lookup)
         raise Http404 from None
+
+
+def _log_denied(user: Any, model_or_queryset: type[M] | models.QuerySet, lookup: dict) -> None:
+    if isinstance(model_or_queryset, models.QuerySet):
+        queryset = model_or_queryset
+    else:
+        queryset = model_or_queryset._default_manager.all()
+    try:
+        pk = queryset.filter(**lookup).values_list("pk", flat=True).first()
+    except (ValueError, TypeError, models.ObjectDoesNotExist):
+        return
+    if pk is None:
+        return
+    log_access(
+        request=current_request(),
+        action=AccessLog.Action.DENIED,
+        obj=queryset.model(pk=pk),
+        user=user if getattr(user, "is_authenticated", False) else None,
+    )
 
 
 def can_change(user: Any, obj: models.Model) -> bool:

@@ -6,6 +6,7 @@ from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 STARTED = "cfsj_started"
@@ -57,4 +58,24 @@ class SessionTimeoutMiddleware:
             swapped = HttpResponse(status=204)
             swapped["HX-Redirect"] = settings.LOGIN_URL_PATH
             return swapped
+        return response
+
+
+class NoStoreMiddleware:
+    """``Cache-Control: no-store`` on every page served to a signed-in user, so that no browser,
+    shared station or proxy keeps a copy of a record after sign-out. Static files are left with
+    their own caching (whitenoise answers them before this middleware in any case)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(f"/{settings.STATIC_URL.lstrip('/')}")
+        ):
+            patch_cache_control(response, no_store=True, private=True)
         return response

@@ -66,6 +66,7 @@ class AccessLog(models.Model):
         SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
         LOCKOUT = "lockout", _("Locked out")
         SIGN_OUT = "sign_out", _("Signed out")
+        PURGE = "purge", _("Purged by retention")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -84,6 +85,9 @@ class AccessLog(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    # The hash chain (audit.chain): row_hash = sha256(prev_hash + the row's canonical JSON).
+    prev_hash = models.CharField(max_length=64, editable=False)
+    row_hash = models.CharField(max_length=64, editable=False)
 
     objects = AuditedQuerySet.as_manager()
 
@@ -104,3 +108,19 @@ class AccessLog(models.Model):
 
     def delete(self, *args, **kwargs):  # type: ignore[override]
         raise RecordsAreNotDeleted("Access-log rows are append-only.")
+
+
+class RewritePermit(models.Model):
+    """While a row exists here, the append-only triggers let UPDATE and DELETE through.
+
+    Written and removed inside one transaction by :func:`audit.services.audit_rewrite` (key
+    rotation and the retention purge only), so other connections never see one; a row found
+    outside such a transaction was left by hand, and ``verify_audit`` reports it.
+    """
+
+    reason = models.CharField(max_length=200)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.CharField(max_length=150, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.created_by}: {self.reason}"

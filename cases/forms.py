@@ -16,6 +16,7 @@ from cases.models import (
     Person,
     PersonName,
     PopulationFlag,
+    Relationship,
 )
 from cases.services import PERSON_FIELDS
 from cfsj.lib.forms import DateInput, DateTimeInput
@@ -212,3 +213,9 @@ class ContactFlagsForm(forms.Form):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["flags"].queryset = _flag_choices(user)
+
+
+class RelationshipForm(forms.Form):
+    relative = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label=_("is their"), choices=Relationship.Kind.choices)
+    same_household = forms.BooleanField(label=_("They live in the same household"), required=False)

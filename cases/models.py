@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from audit.models import AuditedModel
+from cfsj.lib.fields import EncryptedJSONField, EncryptedTextField
 from cfsj.lib.text import age_on, search_text
 
 NARRATIVE_MAX_LENGTH = 10_000
@@ -300,7 +301,7 @@ class Contact(AuditedModel):
     contact_type = models.ForeignKey(
         ContactType, null=True, on_delete=models.PROTECT, verbose_name=_("contact type")
     )
-    narrative = models.TextField(_("narrative"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
+    narrative = EncryptedTextField(_("narrative"), max_length=NARRATIVE_MAX_LENGTH, blank=True)
     disposition = models.ForeignKey(
         Disposition, null=True, on_delete=models.PROTECT, verbose_name=_("disposition")
     )
@@ -349,7 +350,7 @@ class ContactAddendum(AuditedModel):
 
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="addenda")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    text = models.TextField(_("addendum"), max_length=NARRATIVE_MAX_LENGTH)
+    text = EncryptedTextField(_("addendum"), max_length=NARRATIVE_MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     history = HistoricalRecords()
 
@@ -399,7 +400,7 @@ class Case(AuditedModel):
         "accounts.Unit", on_delete=models.PROTECT, related_name="cases", verbose_name=_("unit")
     )
     case_type = models.ForeignKey(CaseType, on_delete=models.PROTECT, verbose_name=_("case type"))
-    reason = models.TextField(_("reason"), max_length=4000)
+    reason = EncryptedTextField(_("reason"), max_length=4000)
     risk = models.CharField(_("risk level"), max_length=10, choices=Risk.choices, default=Risk.LOW)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -415,7 +416,7 @@ class Case(AuditedModel):
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.REFERRED)
     opened_on = models.DateField(_("opened"), default=timezone.localdate)
     closed_on = models.DateField(_("closed"), null=True, blank=True)
-    goals = models.TextField(_("goals and plan"), max_length=8000, blank=True)
+    goals = EncryptedTextField(_("goals and plan"), max_length=8000, blank=True)
     closure_outcome = models.ForeignKey(
         ClosureOutcome,
         null=True,
@@ -489,7 +490,7 @@ class Note(AuditedModel):
     level = models.CharField(
         _("confidentiality"), max_length=10, choices=Level.choices, default=Level.GENERAL
     )
-    text = models.TextField(_("note"), max_length=NARRATIVE_MAX_LENGTH)
+    text = EncryptedTextField(_("note"), max_length=NARRATIVE_MAX_LENGTH)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SIGNED)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -568,12 +569,12 @@ class Consultation(AuditedModel):
     urgency = models.CharField(
         _("urgency"), max_length=10, choices=Urgency.choices, default=Urgency.ROUTINE
     )
-    question = models.TextField(_("question"), max_length=4000)
+    question = EncryptedTextField(_("question"), max_length=4000)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     taken_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    answer = models.TextField(_("answer for the officer"), max_length=4000, blank=True)
+    answer = EncryptedTextField(_("answer for the officer"), max_length=4000, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     case = models.ForeignKey(
         Case, null=True, blank=True, on_delete=models.PROTECT, related_name="consultations"
@@ -627,7 +628,7 @@ class Assessment(AuditedModel):
     instrument_version = models.ForeignKey(
         InstrumentVersion, on_delete=models.PROTECT, related_name="assessments"
     )
-    answers = models.JSONField()
+    answers = EncryptedJSONField()
     result_code = models.CharField(max_length=40)
     result_label = models.CharField(max_length=200)
     result_details = models.JSONField(default=dict)

@@ -178,10 +178,15 @@ class TaskPolicy(access.Policy):
 
 
 def _clinical_unit_member(user: Any) -> bool:
-    return (
-        access.can(user, "manage_cases")
-        and User.units.through.objects.filter(user_id=user.pk, unit__is_clinical=True).exists()
-    )
+    if not access.can(user, "manage_cases"):
+        return False
+    # Asked by the navigation on every page and again by consultation views: once per request
+    # (the user object lives for one request).
+    cached = getattr(user, "_cfsj_in_clinical_unit", None)
+    if cached is None:
+        cached = User.units.through.objects.filter(user_id=user.pk, unit__is_clinical=True).exists()
+        user._cfsj_in_clinical_unit = cached
+    return cached
 
 
 @access.register(Consultation)

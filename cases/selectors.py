@@ -25,6 +25,7 @@ class RelationRow:
     label: str
     other: Person
     visible: bool
+    pk: int = 0
 
 
 @dataclass
@@ -65,11 +66,16 @@ def person_page(user: Any, person: Person, *, page_number: Any = 1) -> PersonVie
     )
     relations = [
         RelationRow(
-            label=r.label_for(person), other=r.relative, visible=r.relative_id in visible_ids
+            label=r.label_for(person),
+            other=r.relative,
+            visible=r.relative_id in visible_ids,
+            pk=r.pk,
         )
         for r in out
     ] + [
-        RelationRow(label=r.label_for(person), other=r.person, visible=r.person_id in visible_ids)
+        RelationRow(
+            label=r.label_for(person), other=r.person, visible=r.person_id in visible_ids, pk=r.pk
+        )
         for r in incoming
     ]
     households = list(

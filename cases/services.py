@@ -19,9 +19,12 @@ from cases.models import (
     ContactPerson,
     ContactType,
     Disposition,
+    Household,
+    HouseholdMember,
     Person,
     PersonName,
     PopulationFlag,
+    Relationship,
 )
 
 PERSON_FIELDS = (
@@ -228,3 +231,46 @@ def contact_add_flags(*, actor: Any, contact: Contact, flags: Iterable[Populatio
     access.require(actor, "log_contact")
     contact.flags.add(*flags)
     return contact
+
+
+# --- relationships and households ------------------------------------------------------------
+
+
+@transaction.atomic
+def relationship_add(
+    *, actor: Any, person: Person, relative: Person, kind: str, same_household: bool = False
+) -> Relationship:
+    """``person`` is ``kind`` of ``relative`` (a parent of, a guardian of…). With
+    ``same_household`` both join one household (the person's current one, or a new one)."""
+    access.require(actor, "find_people")
+    if person.pk == relative.pk:
+        raise CasesError(_("A person cannot be related to themselves."))
+    if kind not in Relationship.Kind.values:
+        raise CasesError(_("Unknown relationship."))
+    if person.is_merged or relative.is_merged:
+        raise CasesError(_("One of these records was merged; use the surviving record."))
+    existing = Relationship.objects.filter(
+        person=person, relative=relative, kind=kind, active=True
+    ).first()
+    relationship = existing or Relationship.objects.create(
+        person=person, relative=relative, kind=kind
+    )
+    if same_household:
+        membership = person.households.filter(active=True).select_related("household").first()
+        household = (
+            membership.household
+            if membership
+            else Household.objects.create(name=_("%(name)s household") % {"name": person.last_name})
+        )
+        for member in (person, relative):
+            HouseholdMember.objects.get_or_create(household=household, person=member)
+    return relationship
+
+
+@transaction.atomic
+def relationship_end(*, actor: Any, relationship: Relationship) -> Relationship:
+    """Relationships end (a separation, a guardianship that lapsed); they are not deleted."""
+    access.require(actor, "find_people")
+    relationship.active = False
+    relationship.save()
+    return relationship

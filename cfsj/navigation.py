@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
+from cases import permissions
 
 
 @dataclass(frozen=True)
@@ -23,6 +24,13 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(_("People"), "cases:person_search", lambda user: access.can(user, "find_people")),
     NavItem(
         _("Log a contact"), "cases:contact_create", lambda user: access.can(user, "log_contact")
+    ),
+    NavItem(_("Caseload"), "cases:caseload", lambda user: access.can(user, "manage_cases")),
+    NavItem(_("Cases"), "cases:case_list", lambda user: access.can(user, "manage_cases")),
+    NavItem(
+        _("Consultations"),
+        "cases:consultation_queue",
+        lambda user: permissions.may_work_consultations(user),
     ),
     NavItem(
         _("Duplicates"), "cases:duplicate_candidates", lambda user: access.can(user, "supervise")

@@ -9,10 +9,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from cfsj.lib.crypto import field_keys
 from cfsj.lib.env import env_bool, env_int, env_list, env_str
+from cfsj.lib.ratelimit import parse_rate_setting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 _env = environ.Env()
@@ -38,6 +41,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
+    "csp",
     "allauth",
     "allauth.account",
     "axes",
@@ -64,9 +68,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # After authentication: it needs request.user to know the page is a signed-in one.
+    "accounts.middleware.NoStoreMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The current request for audit entries written outside views (denied attempts).
+    "audit.middleware.RequestContextMiddleware",
     # Last, so that a lockout raised by any authentication path becomes the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -85,6 +94,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "cfsj.context_processors.site",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -99,6 +109,9 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"].setdefault("CONN_MAX_AGE", env_int("CONN_MAX_AGE", 60, minimum=0))
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# Access log and change history are kept this many years (issue 5: at least one, by default six).
+# purge_audit never removes anything younger than one year, whatever this says.
+CFSJ_AUDIT_RETENTION_YEARS = env_int("CFSJ_AUDIT_RETENTION_YEARS", 6, minimum=0)
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -150,6 +163,10 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("CFSJ_TRUSTED_PROXY_COUNT", 0, minimum=0)
 CFSJ_TRUSTED_PROXY_COUNT = ALLAUTH_TRUSTED_PROXY_COUNT
 
+# Person search per signed-in user (cfsj.lib.ratelimit: "count/period", period s, m, h or d).
+# Exports will get their own scope and rate through the same helper.
+CFSJ_SEARCH_RATE = parse_rate_setting("CFSJ_SEARCH_RATE", env_str("CFSJ_SEARCH_RATE", "30/m"))
+
 AXES_FAILURE_LIMIT = env_int("CFSJ_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("CFSJ_LOCKOUT_MINUTES", 30, minimum=1))
 AXES_LOCKOUT_PARAMETERS = ["username"]
@@ -182,9 +199,35 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = CFSJ_HTTPS
 SECURE_HSTS_PRELOAD = env_bool("CFSJ_HSTS_PRELOAD", CFSJ_HTTPS)
 if env_bool("CFSJ_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if CFSJ_HTTPS:
+    # __Host- cookies are refused by browsers unless Secure, Path=/ and without Domain: a sibling
+    # subdomain can then neither set nor shadow them. Plain HTTP (the local trial, tests) cannot
+    # use the prefix, since the cookie would not be Secure.
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+    SESSION_COOKIE_PATH = "/"
+    CSRF_COOKIE_PATH = "/"
+    SESSION_COOKIE_DOMAIN = None
+    CSRF_COOKIE_DOMAIN = None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# django-csp 4. There are no inline scripts or styles, so no 'unsafe-inline'; NONCE is there for
+# an inline script that may one day be unavoidable (``<script nonce="{{ CSP_NONCE }}">``), and
+# is only sent when a page uses it. Bootstrap's CSS draws its form and close icons as data: SVGs.
+# htmx is told by a <meta name="htmx-config"> in base.html not to inject its indicator <style>.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [NONE],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 SILENCED_SYSTEM_CHECKS = [
     # Our own ordering-independent IP callable is used; axes warns about its ipware defaults.
     "axes.W006",
@@ -248,6 +291,12 @@ CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TIMEZONE = TIME_ZONE
 # Every periodic schedule lives here, in one place (STYLE.md, habit 7).
 CELERY_BEAT_SCHEDULE: dict = {}
+
+# --- encryption at rest ----------------------------------------------------------------------
+
+# Fernet keys for narratives and clinical text (cfsj.lib.fields), newest first; never derived from
+# SECRET_KEY. Required when DEBUG is off; rotation is described in docs/deployment.md.
+CFSJ_FIELD_KEYS = field_keys(env_list("CFSJ_FIELD_KEYS", []), debug=DEBUG)
 
 # --- the department (reference data an administrator edits arrives with its issue) -----------
 

@@ -6,6 +6,9 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from audit.models import AccessLog
+from audit.services import log_access
+
 
 @never_cache
 @require_GET
@@ -22,6 +25,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "403.html", status=403)
+
+
+def rate_limited(request: HttpRequest, *, scope: str) -> HttpResponse:
+    """429 for a user over a cfsj.lib.ratelimit rate: audited as a denied attempt (a burst of
+    searches is what harvesting looks like), with the fragment alone for an htmx request."""
+    log_access(request=request, action=AccessLog.Action.DENIED, detail={"rate_limited": scope})
+    template = "429.html#message" if getattr(request, "htmx", False) else "429.html"
+    return render(request, template, status=429)
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

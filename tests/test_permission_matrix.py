@@ -70,6 +70,14 @@ ROWS: dict[str, Row] = {
     "cases:person_update": Row(
         signed_in(200, officer=403, intern=404, partner=404, admin_user=404), kwargs=_person
     ),
+    "cases:relationship_add": Row(
+        signed_in(200, intern=404, partner=404, admin_user=404), kwargs=_person
+    ),
+    "cases:relationship_end": Row(
+        signed_in(302, intern=404, partner=404, admin_user=404),
+        kwargs=_fixture_pk("relationship"),
+        method="post",
+    ),
     "cases:contact_create": Row(signed_in(200, partner=403, admin_user=403)),
     "cases:contact_detail": Row(
         signed_in(200, intern=404, partner=404, admin_user=404), kwargs=_contact

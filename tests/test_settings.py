@@ -14,6 +14,7 @@ PRODUCTION = {
     "CFSJ_HTTPS": "true",
     "EMAIL_URL": "smtp+tls://mail.example.org:587",
     "DATABASE_URL": "sqlite:////tmp/cfsj-settings-test.sqlite3",
+    "CFSJ_FIELD_KEYS": "ILjaOczh8SsMekES8ad28wiT6IPYN7XZMr7n2hOHTTc=",
 }
 
 

@@ -109,7 +109,9 @@ def case_update(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except casework.StaleRecord as error:
             form.add_error(None, str(error))
-            current = type(case).objects.get(pk=case.pk)
+            # The stored version of the case the access helper above already let through (the
+            # form changed ``case`` in memory), for the side-by-side view.
+            current = type(case).objects.get(pk=case.pk)  # nosemgrep
             return render(
                 request,
                 "cases/case_form.html",

@@ -1,8 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from accounts import access
 from audit.models import AccessLog
@@ -10,8 +11,9 @@ from audit.selectors import record_trail
 from audit.services import log_access
 from cases import selectors, selectors_casework, services
 from cases.assessments import assessments_visible_to
-from cases.forms import PersonForm
-from cases.search import similar_people
+from cases.forms import PersonForm, RelationshipForm
+from cases.models import Person, Relationship
+from cases.search import search_people, similar_people
 from cfsj.lib.forms import focus_first_error
 
 
@@ -105,3 +107,55 @@ def _next_or_person(request: HttpRequest, person) -> str:
         separator = "&" if "?" in next_url else "?"
         return f"{next_url}{separator}person={person.pk}"
     return reverse("cases:person_detail", args=[person.pk])
+
+
+@login_required
+def relationship_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """Find the relative with the search box, then say how they are related."""
+    person = selectors.person_for_page(request.user, pk)
+    access.require(request.user, "find_people")
+    form = RelationshipForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        relative = access.get_visible_or_404(
+            request.user, Person, pk=form.cleaned_data["relative"], merged_into__isnull=True
+        )
+        try:
+            services.relationship_add(
+                actor=request.user,
+                person=person,
+                relative=relative,
+                kind=form.cleaned_data["kind"],
+                same_household=form.cleaned_data["same_household"],
+            )
+        except services.CasesError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Relationship recorded."))
+            return redirect("cases:person_detail", pk=person.pk)
+    query = request.GET.get("q", "").strip()
+    hits = [hit for hit in search_people(request.user, query) if hit.person.pk != person.pk]
+    return render(
+        request,
+        "cases/relationship_add.html",
+        {"person": person, "query": query, "hits": hits, "kinds": Relationship.Kind.choices},
+    )
+
+
+@login_required
+@require_POST
+def relationship_end(request: HttpRequest, pk: int) -> HttpResponse:
+    relationship = get_relationship_or_404(request.user, pk)
+    services.relationship_end(actor=request.user, relationship=relationship)
+    messages.success(request, _("Relationship ended; it stays in the history."))
+    return redirect("cases:person_detail", pk=relationship.person_id)
+
+
+def get_relationship_or_404(user, pk: int) -> Relationship:
+    """A relationship is visible when both of its people are."""
+    people = access.visible_to(user, Person)
+    try:
+        return Relationship.objects.filter(person__in=people, relative__in=people, active=True).get(
+            pk=pk
+        )
+    except Relationship.DoesNotExist:
+        raise Http404 from None

@@ -8,6 +8,7 @@ date of birth), so it is never logged.
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -19,6 +20,8 @@ from audit.services import log_access
 from cases import permissions
 from cases.models import Person, PopulationFlag
 from cases.search import SearchHit, search_people
+from cfsj.lib import ratelimit
+from cfsj.views import rate_limited
 
 
 @dataclass
@@ -35,6 +38,8 @@ class ResultRow:
 def person_search(request: HttpRequest) -> HttpResponse:
     access.require(request.user, "find_people")
     query = request.GET.get("q", "").strip()
+    if query and not ratelimit.limit(request, "search", settings.CFSJ_SEARCH_RATE):
+        return rate_limited(request, scope="search")
     rows = _search(request, query)
     context = {"query": query, "rows": rows}
     if request.htmx and not request.htmx.history_restore_request:
@@ -55,6 +60,8 @@ def contact_person_picker(request: HttpRequest) -> HttpResponse:
         person = access.get_visible_or_404(request.user, people, pk=request.GET["add"])
         return render(request, "cases/_picked_person.html", {"person": person})
     query = request.GET.get("q", "").strip()
+    if query and not ratelimit.limit(request, "search", settings.CFSJ_SEARCH_RATE):
+        return rate_limited(request, scope="search")
     rows = _search(request, query)
     return render(request, "cases/_person_picker_results.html", {"query": query, "rows": rows})
 

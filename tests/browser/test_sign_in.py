@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from django.conf import settings
 from playwright.sync_api import expect
@@ -25,8 +27,11 @@ def test_each_demo_role_signs_in_on_a_phone_and_sees_its_home(phone):
         assert serious_axe_violations(phone) == [], username
         # The menu sits behind the toggler on a phone; sign out through it.
         phone.get_by_role("button", name="Show navigation").click()
+        # Click only once Bootstrap's opening animation is over ("collapsing" → "show"): a
+        # click on a moving button can land on nothing.
+        expect(phone.locator("#main-nav")).to_have_class(re.compile(r"\bshow\b"))
         sign_out = phone.get_by_role("button", name="Sign out")
-        expect(sign_out).to_be_visible()  # after the menu's opening animation
+        expect(sign_out).to_be_visible()
         sign_out.click()
         expect(phone.get_by_role("heading", name="Sign in")).to_be_visible()
 

@@ -150,7 +150,8 @@ def test_a_clinician_opens_a_case_from_the_person_page(client, clinician, person
         "assigned_to": clinician.pk,
     }
     response = client.post(url, data)
-    case = Case.objects.get(reason="Referred by the school nurse.")
+    case = Case.objects.get(person=person)  # reason is encrypted, so not a lookup key
+    assert case.reason == "Referred by the school nurse."
     assert response["Location"] == reverse("cases:case_detail", args=[case.pk])
     assert case.assigned_to == clinician
 

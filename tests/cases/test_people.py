@@ -206,3 +206,35 @@ def test_an_htmx_timeline_page_is_only_the_fragment(client, officer, person):
     html = response.content.decode()
     assert html.lstrip().startswith('<div id="timeline">')
     assert "<html" not in html
+
+
+def test_a_relationship_is_added_from_the_person_page_and_read_both_ways(client, officer, person):
+    mother = factories.person(first_name="Rosa", last_name="Santos")
+    client.force_login(officer)
+    url = reverse("cases:relationship_add", args=[mother.pk])
+    found = client.get(url, {"q": "Maria Santos"}).content.decode()
+    assert f'name="relative" value="{person.pk}"' in found
+    response = client.post(url, {"relative": person.pk, "kind": "parent", "same_household": "on"})
+    assert response["Location"] == reverse("cases:person_detail", args=[mother.pk])
+    assert "Child: " in page(client, officer, mother).content.decode()
+    assert "Parent: " in page(client, officer, person).content.decode()
+    assert mother.households.get().household == person.households.get().household
+
+
+def test_a_person_cannot_be_their_own_relative(client, officer, person):
+    client.force_login(officer)
+    url = reverse("cases:relationship_add", args=[person.pk])
+    response = client.post(url, {"relative": person.pk, "kind": "sibling"}, follow=True)
+    assert "cannot be related to themselves" in response.content.decode()
+    assert not Relationship.objects.exists()
+
+
+def test_an_ended_relationship_leaves_the_page_and_stays_in_the_history(
+    client, officer, relationship
+):
+    client.force_login(officer)
+    client.post(reverse("cases:relationship_end", args=[relationship.pk]))
+    relationship.refresh_from_db()
+    assert relationship.active is False
+    assert "Parent: " not in page(client, officer, relationship.relative).content.decode()
+    assert relationship.history.count() == 2
