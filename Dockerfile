@@ -11,7 +11,9 @@ COPY requirements.txt .
 RUN pip install --no-cache-dir -r requirements.txt
 COPY . .
 # collectstatic needs a settings module that loads; these values exist only in this build step.
-RUN SECRET_KEY=build-only DEBUG=false python manage.py collectstatic --no-input \
+RUN SECRET_KEY=build-only DEBUG=false \
+    CFSJ_FIELD_KEYS="$(python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
+    python manage.py collectstatic --no-input \
  && mkdir -p /app/var && chown -R cfsj:cfsj /app/var
 USER cfsj
 EXPOSE 8000
