@@ -148,6 +148,16 @@ LOGIN_URL_PATH = "/accounts/login/"  # for middleware that answers before URL re
 LOGIN_REDIRECT_URL = "home"
 
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.SignInForm"}
+# The system-use notice shown on the sign-in page and acknowledged before sign-in. A setting for
+# now; it becomes reference data an administrator edits with the department settings.
+CFSJ_SIGN_IN_NOTICE = env_str(
+    "CFSJ_SIGN_IN_NOTICE",
+    "This is a criminal-justice and social-services information system of the department, for "
+    "authorised use only. Activity on it is monitored and recorded; every record opened is "
+    "logged. Unauthorised use or disclosure may lead to discipline and prosecution. By signing "
+    "in you consent to this monitoring.",
+)
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["email", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"  # administrators create accounts and set their addresses

@@ -12,7 +12,11 @@ LOGIN = "/accounts/login/"
 
 
 def sign_in(client, username, password, address="10.0.0.1"):
-    return client.post(LOGIN, {"login": username, "password": password}, REMOTE_ADDR=address)
+    return client.post(
+        LOGIN,
+        {"login": username, "password": password, "acknowledge": "on"},
+        REMOTE_ADDR=address,
+    )
 
 
 def test_the_sign_in_page_is_styled_and_has_no_sign_up_link(client, db):
@@ -159,3 +163,20 @@ def test_a_password_like_the_username_is_refused(db):
     user = UserFactory(username="dana.reyes.cpd", first_name="Dana", last_name="Reyes")
     with pytest.raises(ValidationError):
         password_validation.validate_password("dana.reyes.cpd1", user)
+
+
+def test_the_sign_in_page_shows_the_system_use_notice(client, db):
+    page = client.get(LOGIN).content.decode()
+    assert "System-use notice" in page
+    assert "monitored and recorded" in page
+    assert 'name="acknowledge"' in page
+
+
+def test_signing_in_without_accepting_the_notice_is_refused_and_not_a_failure(client, officer):
+    for _ in range(6):
+        response = client.post(LOGIN, {"login": officer.username, "password": PASSWORD})
+        assert response.status_code == 200
+        assert "Accept the system-use notice to sign in." in response.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert not AccessAttempt.objects.filter(username=officer.username).exists()
+    assert sign_in(client, officer.username, PASSWORD).status_code == 302

@@ -79,6 +79,7 @@ def sign_in(page, username: str, password: str) -> None:
     page.goto("/accounts/login/")
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
+    page.get_by_label("I have read the notice above and accept its conditions.").check()
     page.get_by_role("button", name="Sign in").click()
 
 
