@@ -5,10 +5,13 @@ Parsing is strict: an unknown boolean word, a missing secret outside DEBUG or a 
 stops the process at start-up rather than weakening it quietly.
 """
 
+import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
 import environ
+from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -22,10 +25,21 @@ _env = environ.Env()
 
 DEBUG = env_bool("DEBUG", False)
 
+# Commands that only read the code (generating or checking migrations, collecting static
+# files) need no secrets: they run in image builds and pre-commit checks where none exist, and
+# get throwaway values that live as long as the process. Every process that serves requests,
+# runs tasks or touches data still refuses to start without real secrets.
+CODE_ONLY_COMMANDS = frozenset({"makemigrations", "collectstatic"})
+_CODE_ONLY = Path(sys.argv[0]).name == "manage.py" and sys.argv[1:2] in (
+    [name] for name in CODE_ONLY_COMMANDS
+)
+
 _DEV_SECRET = "django-insecure-development-only-never-in-production"  # noqa: S105 (DEBUG only)
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else environ.Env.NOTSET)
 if SECRET_KEY is environ.Env.NOTSET:
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    if not _CODE_ONLY:
+        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+    SECRET_KEY = secrets.token_urlsafe(50)
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -306,7 +320,11 @@ CELERY_BEAT_SCHEDULE: dict = {}
 
 # Fernet keys for narratives and clinical text (cfsj.lib.fields), newest first; never derived from
 # SECRET_KEY. Required when DEBUG is off; rotation is described in docs/deployment.md.
-CFSJ_FIELD_KEYS = field_keys(env_list("CFSJ_FIELD_KEYS", []), debug=DEBUG)
+CFSJ_FIELD_KEYS = field_keys(
+    env_list("CFSJ_FIELD_KEYS", [])
+    or ([Fernet.generate_key().decode()] if _CODE_ONLY and not DEBUG else []),
+    debug=DEBUG,
+)
 
 # --- the department (reference data an administrator edits arrives with its issue) -----------
 
