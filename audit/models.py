@@ -67,6 +67,19 @@ class AccessLog(models.Model):
         LOCKOUT = "lockout", _("Locked out")
         SIGN_OUT = "sign_out", _("Signed out")
         PURGE = "purge", _("Purged by retention")
+        # Account security events (issue 5).
+        MFA_ADDED = "mfa_added", _("Second factor added")
+        MFA_REMOVED = "mfa_removed", _("Second factor removed")
+        MFA_CODES_RESET = "mfa_codes_reset", _("Recovery codes regenerated")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        PASSWORD_RESET = "password_reset", _("Password reset")
+        EMAIL_CHANGED = "email_changed", _("E-mail address changed")
+        SESSIONS_ENDED = "sessions_ended", _("Sessions ended")
+        ACCOUNT_DISABLED = "disabled", _("Account disabled")
+        ACCOUNT_ENABLED = "enabled", _("Account re-enabled")
+        # Access outside the usual scope and its oversight (issue 5).
+        BREAK_GLASS = "break_glass", _("Broke the glass")
+        REVIEWED = "reviewed", _("Audit review acknowledged")
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

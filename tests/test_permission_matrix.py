@@ -165,6 +165,12 @@ ROWS: dict[str, Row] = {
     "account_confirm_login_code": Row(signed_in(302)),
     "account_confirm_reauthentication_code": Row(signed_in(302)),
     "account_request_reauthentication_code": Row(signed_in(302)),
+    # --- MFA and user sessions (issue 5)
+    # --- end MFA and user sessions
+    # --- audit review and account inactivity (issue 5)
+    # --- end audit review and account inactivity
+    # --- break-the-glass (issue 5)
+    # --- end break-the-glass
 }
 
 # The admin: one rule for all of its URLs, tried on the index and on every registered model's
