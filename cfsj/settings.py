@@ -126,6 +126,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Access log and change history are kept this many years (issue 5: at least one, by default six).
 # purge_audit never removes anything younger than one year, whatever this says.
 CFSJ_AUDIT_RETENTION_YEARS = env_int("CFSJ_AUDIT_RETENTION_YEARS", 6, minimum=0)
+# Where the access log's chain head is appended every few minutes (audit.heads), so that deleting
+# the newest rows is detected by verify_audit. Put it on storage the database owner cannot
+# rewrite (another host, a write-once volume); "-" to publish only to the log collector.
+CFSJ_AUDIT_HEAD_FILE = env_str("CFSJ_AUDIT_HEAD_FILE", str(BASE_DIR / "var" / "audit-heads.log"))
+if CFSJ_AUDIT_HEAD_FILE == "-":
+    CFSJ_AUDIT_HEAD_FILE = ""
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -314,7 +320,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_RESULT_EXPIRES = timedelta(days=1)
 CELERY_TIMEZONE = TIME_ZONE
 # Every periodic schedule lives here, in one place (STYLE.md, habit 7).
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    "publish-audit-head": {
+        "task": "audit.tasks.publish_audit_head",
+        "schedule": timedelta(minutes=10),
+    },
+}
 
 # --- encryption at rest ----------------------------------------------------------------------
 
