@@ -4,6 +4,10 @@ FROM python:3.11-slim-bookworm
 
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 \
     HOME=/home/cfsj PATH=/opt/venv/bin:$PATH
+# WeasyPrint (PDF output) draws text with Pango.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+ && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --home-dir /home/cfsj --uid 10001 cfsj \
  && python -m venv /opt/venv
 WORKDIR /app
