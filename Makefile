@@ -23,6 +23,8 @@ $(VENV)/.dev: requirements.txt requirements-dev.txt | $(PY)
 
 # The local trial: SQLite, a filesystem broker, DEBUG on. Ctrl-C stops the web server and the worker.
 run: export DEBUG ?= true
+# The demo users have no second factor; production refuses to start with this off.
+run: export CFSJ_MFA_REQUIRED ?= false
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py seed_demo --if-empty
@@ -35,6 +37,7 @@ run: $(VENV)/.runtime
 	echo "  cfsj is running at http://$(HOST):$(PORT)/  (worker log: var/log/worker.log)"; \
 	echo "  Demo sign-ins: officer, clinician, intern, supervisor, partner, admin"; \
 	echo "  Password: $${CFSJ_DEMO_PASSWORD:-demo-password-change-me}"; \
+	echo "  Second factor: not required in this demo (CFSJ_MFA_REQUIRED=$$CFSJ_MFA_REQUIRED); always in production"; \
 	echo; \
 	$(PY) manage.py runserver --noreload $(HOST):$(PORT)
 

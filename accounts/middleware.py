@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -79,3 +80,96 @@ class NoStoreMiddleware:
         ):
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+MFA_ENROLLED = "cfsj_mfa_enrolled"
+MFA_PATH = "/accounts/2fa/"  # allauth's second-factor pages (cfsj/urls.py, allauth.urls)
+# What a signed-in user without a second factor may still open: enrolment, the password
+# confirmation allauth asks for before it, signing out, and the health check.
+MFA_ENROLMENT_VIEWS = frozenset(
+    {
+        "mfa_activate_totp",
+        "account_reauthenticate",
+        "mfa_reauthenticate",
+        "account_logout",
+        "healthz",
+    }
+)
+
+
+class MfaRequiredMiddleware:
+    """Sends a signed-in user who has no second factor (TOTP) to enrolment, from every URL but
+    ``MFA_ENROLMENT_VIEWS``, the Django admin included. An htmx request gets ``HX-Redirect``.
+
+    allauth asks for the code at sign-in once a user has an authenticator; this closes the gap
+    for the user who has none. ``CFSJ_MFA_REQUIRED`` turns it off, for the local demo only
+    (settings refuse that with DEBUG off).
+
+    Whether the user has an authenticator is remembered in the session, so an ordinary page
+    costs no query. The second factor can go away in two ways: an administrator removes it (and
+    ends every session of the user with it), or the user deactivates it, by a POST under
+    ``MFA_PATH`` while signed in, after which the next request looks again.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        managing = (
+            request.method == "POST"
+            and request.path.startswith(MFA_PATH)
+            and request.user.is_authenticated
+        )
+        response = self.get_response(request)
+        if managing:
+            request.session.pop(MFA_ENROLLED, None)
+        return response
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        if not settings.CFSJ_MFA_REQUIRED or not request.user.is_authenticated:
+            return None
+        match = request.resolver_match
+        if match is not None and match.view_name in MFA_ENROLMENT_VIEWS:
+            return None
+        if _has_second_factor(request):
+            return None
+        messages.warning(
+            request,
+            _(
+                "Your account needs a second factor before you can continue: confirm your "
+                "password, then set up an authenticator app."
+            ),
+            fail_silently=True,
+        )
+        url = reverse("mfa_activate_totp")
+        if request.headers.get("HX-Request") == "true":
+            swapped = HttpResponse(status=204)
+            swapped["HX-Redirect"] = url
+            return swapped
+        return redirect(url)
+
+
+def _has_second_factor(request: HttpRequest) -> bool:
+    if request.session.get(MFA_ENROLLED) == request.user.pk:
+        return True
+    return _look_up_second_factor(request.session, request.user)
+
+
+def remember_second_factor(sender, request: HttpRequest | None, user, **kwargs) -> None:
+    """``user_logged_in`` receiver: the lookup is made at sign-in, so that no page after it
+    (the first one included) pays for it."""
+    if request is not None and hasattr(request, "session"):
+        _look_up_second_factor(request.session, user)
+
+
+def _look_up_second_factor(session, user) -> bool:
+    from allauth.mfa.models import Authenticator
+
+    # Recovery codes alone do not count: allauth asks for a code at sign-in only when a
+    # TOTP (or WebAuthn) authenticator exists.
+    enrolled = Authenticator.objects.filter(
+        user_id=user.pk, type__in=[Authenticator.Type.TOTP, Authenticator.Type.WEBAUTHN]
+    ).exists()
+    if enrolled:
+        session[MFA_ENROLLED] = user.pk
+    return enrolled

@@ -60,6 +60,11 @@ class PartnerOrganisation(AuditedModel):
 class User(AbstractUser):
     """A member of staff or of a partner organisation. Roles are groups (accounts.roles)."""
 
+    class DeactivationReason(models.TextChoices):
+        # Only this reason may be undone by a supervisor (accounts.services.reenable_account);
+        # an account an administrator disabled stays the administrator's decision.
+        INACTIVITY = "inactivity", _("Unused for too long")
+
     units = models.ManyToManyField(
         Unit, blank=True, related_name="members", verbose_name=_("units")
     )
@@ -79,6 +84,20 @@ class User(AbstractUser):
         related_name="supervised_interns",
         verbose_name=_("supervising clinician"),
         help_text=_("For clinical interns: who co-signs their notes."),
+    )
+    # The 90-day inactivity rule (accounts.services.disable_inactive_accounts).
+    deactivated_at = models.DateTimeField(_("deactivated at"), null=True, blank=True)
+    deactivated_reason = models.CharField(
+        _("deactivation reason"),
+        max_length=20,
+        choices=DeactivationReason.choices,
+        blank=True,
+    )
+    reenabled_at = models.DateTimeField(
+        _("re-enabled at"),
+        null=True,
+        blank=True,
+        help_text=_("Counts as activity for the inactivity rule (CFSJ_INACTIVE_DAYS)."),
     )
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 

@@ -10,6 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 
 class RecordsAreNotDeleted(Exception):
@@ -137,3 +138,30 @@ class RewritePermit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.created_by}: {self.reason}"
+
+
+class AuditReview(AuditedModel):
+    """A supervisor's acknowledgement that one week's access log was reviewed (issue 5).
+
+    One per week, the week starting on a Monday (local time); written only by
+    :func:`audit.services.review_acknowledge`, which refuses a week not yet ended.
+    """
+
+    week_start = models.DateField(_("week starting"), unique=True)
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("reviewer"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), default=timezone.now)
+    # About staff access, not about clients: plain text (the form says so), like the log itself.
+    comment = models.TextField(_("comment"), max_length=2000, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-week_start"]
+        verbose_name = _("weekly audit review")
+
+    def __str__(self) -> str:
+        return f"{self.week_start:%Y-%m-%d}"

@@ -2,19 +2,20 @@ import contextlib
 import getpass
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from dateutil.relativedelta import relativedelta
 from django.apps import apps as django_apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, models, transaction
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit.chain import CHAINED_FIELDS, GENESIS, row_digest
-from audit.models import AccessLog, RewritePermit
+from audit.models import AccessLog, AuditReview, RewritePermit
 from audit.triggers import ACCESS_LOG_TABLE, PERMIT_TABLE, history_tables
 from cfsj.lib.http import client_ip
 
@@ -230,3 +231,47 @@ def purge_expired(
             },
         )
     return result
+
+
+# --- weekly review -----------------------------------------------------------------------------
+
+
+class AuditError(Exception):
+    """A refused audit action; the message is for the user."""
+
+
+def review_acknowledge(
+    *, week_start: date, reviewer: Any, comment: str = "", request: HttpRequest | None = None
+) -> AuditReview:
+    """Record that ``reviewer`` reviewed the week starting ``week_start`` (a Monday), itself
+    logged ``reviewed``. Refused for a week that has not ended and for one already acknowledged
+    (the first acknowledgement stands; a later finding goes into the next week's comment)."""
+    if week_start.weekday() != 0:
+        raise AuditError(_("A review week starts on a Monday."))
+    if week_start + timedelta(days=7) > timezone.localdate():
+        raise AuditError(_("This week has not ended yet; review it once it is over."))
+    existing = AuditReview.objects.filter(week_start=week_start).select_related("reviewer")
+    if (review := existing.first()) is not None:
+        raise AuditError(
+            _("This week was already acknowledged by %(name)s on %(when)s.")
+            % {
+                "name": review.reviewer.display_name,
+                "when": timezone.localtime(review.acknowledged_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+    review = AuditReview(week_start=week_start, reviewer=reviewer, comment=comment.strip())
+    review._history_user = reviewer
+    try:
+        with transaction.atomic():
+            review.save()
+            log_access(
+                request=request,
+                action=AccessLog.Action.REVIEWED,
+                obj=review,
+                user=reviewer,
+                detail={"week": week_start.isoformat()},
+            )
+    except IntegrityError:
+        # Two reviewers pressed the button at once: the unique week let one through.
+        raise AuditError(_("This week was acknowledged a moment ago by someone else.")) from None
+    return review

@@ -183,7 +183,9 @@ def case_transition(
     previous = case.status
     case.status = to_status
     case.version += 1
-    case._change_reason = reason.strip()[:100]
+    # The words of the reason live encrypted on the CaseStatusChange row; the history's change
+    # reason is a plain column, so it names the transition only.
+    case._change_reason = f"status: {previous} → {to_status}"
     case.save()
     CaseStatusChange.objects.create(
         case=case, from_status=previous, to_status=to_status, reason=reason.strip(), actor=actor

@@ -29,6 +29,9 @@ def _flag_choices(user: Any):
     return flags
 
 
+ADDRESS_FIELDS = ("street", "city", "postal_code", "address_confidential")
+
+
 class PersonForm(forms.ModelForm):
     approximate_age = forms.IntegerField(
         label=_("Approximate age"),
@@ -68,6 +71,16 @@ class PersonForm(forms.ModelForm):
         if not with_alias:
             for name in ("alias_kind", "alias_first_name", "alias_last_name", "confirm_new"):
                 del self.fields[name]
+        # A confidential address is not shown to whoever may not read it, not even in the form
+        # of someone allowed to correct the person's other details; it is left as stored.
+        self.address_hidden = bool(
+            self.instance.pk
+            and self.instance.address_confidential
+            and not permissions.may_see_confidential_address(user, self.instance)
+        )
+        if self.address_hidden:
+            for name in ADDRESS_FIELDS:
+                del self.fields[name]
 
     def clean_date_of_birth(self) -> date | None:
         born = self.cleaned_data.get("date_of_birth")
@@ -88,7 +101,9 @@ class PersonForm(forms.ModelForm):
 
     def person_data(self) -> dict:
         """Values for cases.services (date of birth estimated from an approximate age)."""
-        data = {field: self.cleaned_data[field] for field in self._meta.fields}
+        data = {
+            field: self.cleaned_data[field] for field in self._meta.fields if field in self.fields
+        }
         age = self.cleaned_data.get("approximate_age")
         data["dob_approximate"] = age is not None
         if age is not None:

@@ -125,3 +125,18 @@ class NoteForm(forms.Form):
 
 def may_open_cases(user: Any) -> bool:
     return access.can(user, "manage_cases")
+
+
+class BreakGlassForm(forms.Form):
+    """The reason for opening a case outside one's scope. Whether it is a reason (long enough,
+    real words) is the service's rule (cases.breakglass.reason_problem)."""
+
+    reason = forms.CharField(
+        label=_("Why do you need this case now?"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": 2000}),
+        help_text=_(
+            "Read by the unit's supervisor and kept in the access log. Do not copy clinical "
+            "details here: say what happened and why it cannot wait."
+        ),
+    )

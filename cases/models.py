@@ -121,7 +121,7 @@ class Person(AuditedModel):
     flags = models.ManyToManyField(
         PopulationFlag, blank=True, related_name="people", verbose_name=_("population flags")
     )
-    safety_notes = models.TextField(
+    safety_notes = EncryptedTextField(
         _("safety notes for responding officers"), max_length=2000, blank=True
     )
     merged_into = models.ForeignKey(
@@ -465,7 +465,7 @@ class CaseStatusChange(AuditedModel):
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="status_changes")
     from_status = models.CharField(max_length=10, choices=Case.Status.choices, blank=True)
     to_status = models.CharField(max_length=10, choices=Case.Status.choices)
-    reason = models.TextField(_("reason"), max_length=2000)
+    reason = EncryptedTextField(_("reason"), max_length=2000)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(default=timezone.now)
 
@@ -643,3 +643,36 @@ class Assessment(AuditedModel):
 
     class Meta:
         ordering = ["-performed_at", "-pk"]
+
+
+class BreakGlassAccess(AuditedModel):
+    """Break-the-glass: a clinician's or supervisor's reasoned, time-limited access to a case
+    outside their units and teams (cases.breakglass). It opens the case and its general and
+    clinical content, never its protected (42 CFR Part 2) notes; rows are never removed, an
+    expired one simply stops counting."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="break_glass_grants"
+    )
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="break_glass_grants")
+    reason = EncryptedTextField(_("reason"), max_length=2000)
+    opened_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires"))
+    # Set once the supervisors' e-mail went out, so a retried Celery task does not send twice.
+    notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-opened_at", "-pk"]
+        verbose_name = _("break-the-glass access")
+        verbose_name_plural = _("break-the-glass accesses")
+        indexes = [
+            models.Index(fields=["user", "case", "expires_at"], name="break_glass_grant"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.case_id} / {self.user_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.expires_at > timezone.now()

@@ -86,19 +86,29 @@ def may_add_addendum(user: Any, contact: Contact) -> bool:
 
 # --- casework (issue 4) -----------------------------------------------------------------------
 #
-# * A case is visible to supervisors; to clinicians of its unit; to whoever is its assigned
-#   worker or on its team (an officer on a case team included); nobody else (404).
+# * A case is visible to supervisors and clinicians of its unit; to whoever is its assigned
+#   worker or on its team (an officer on a case team included) — together, the case's "scope";
+#   to a clinician or supervisor outside it who broke the glass (cases.breakglass: a reason,
+#   logged, supervisors notified, for CFSJ_BREAK_GLASS_HOURS); nobody else (404).
 # * Notes follow their level (DESIGN.md): general — everyone who sees the case; clinical —
 #   clinicians, interns and supervisors who see it; protected (42 CFR Part 2) — the treating
-#   team (assigned worker and team members with a clinical role) and supervisors. A pending
-#   intern note is visible only to its author and its co-signer, whatever the level.
+#   team (assigned worker and team members with a clinical role) and the supervisors of the
+#   case's unit, never anyone through break-the-glass. A pending intern note is visible only to
+#   its author and its co-signer, whatever the level.
 # * Tasks: their assignee and creator, and whoever sees their case.
 # * Consultations: the officer who asked; members of a clinical unit; supervisors.
-# * Assessments: who performed them; supervisors; clinical staff who see the case (or, for an
-#   assessment outside a case, the person). Officers never see another's assessment detail.
+# * Assessments: who performed them; clinical staff and supervisors who see the case (or, for
+#   an assessment outside a case, the person). Officers never see another's assessment detail.
 
 from accounts.models import User  # noqa: E402
-from cases.models import Assessment, Case, Consultation, Note, Task  # noqa: E402
+from cases.models import (  # noqa: E402
+    Assessment,
+    BreakGlassAccess,
+    Case,
+    Consultation,
+    Note,
+    Task,
+)
 
 CLINICAL_ROLES = (Role.CLINICIAN, Role.INTERN)
 
@@ -111,33 +121,72 @@ def _on_case(user: Any, case_ref: str = "pk") -> Q:
     return Q(**{f"{prefix}assigned_to": user}) | Exists(team)
 
 
+# Who sees the cases of the units they belong to (and may break the glass into the others).
+UNIT_ROLES = (Role.CLINICIAN, Role.SUPERVISOR)
+
+
+def may_break_glass(user: Any) -> bool:
+    """Clinicians and supervisors only: interns, officers, partners and administrators never."""
+    return access.has_role(user, *UNIT_ROLES)
+
+
+def _in_scope(user: Any, case_ref: str = "pk") -> Q:
+    """Q (as in :func:`_on_case`): the case is in the user's own scope — on it, or in one of
+    their units for a clinician or supervisor. Break-the-glass grants are not part of it."""
+    rule = _on_case(user, case_ref)
+    if access.has_role(user, *UNIT_ROLES):
+        prefix = "" if case_ref == "pk" else "case__"
+        rule |= Q(**{f"{prefix}unit_id__in": user.unit_ids})
+    return rule
+
+
+def _unexpired_grant(user: Any) -> Exists:
+    return Exists(
+        BreakGlassAccess.objects.filter(
+            case_id=OuterRef("pk"), user_id=user.pk, expires_at__gt=timezone.now()
+        )
+    )
+
+
+def in_scope(user: Any, case: Case) -> bool:
+    """Is ``case`` in the user's own scope (not merely opened by breaking the glass)?"""
+    if access.has_role(user, *UNIT_ROLES) and case.unit_id in user.unit_ids:
+        return True
+    if user.pk is not None and case.assigned_to_id == user.pk:
+        return True
+    return Case.team.through.objects.filter(case_id=case.pk, user_id=user.pk).exists()
+
+
+def case_rule(user: Any) -> Q:
+    """Q on a Case queryset: the cases ``user`` sees (their scope, and unexpired grants)."""
+    rule = _in_scope(user)
+    if may_break_glass(user):
+        rule |= _unexpired_grant(user)
+    return rule
+
+
 @access.register(Case)
 class CasePolicy(access.Policy):
     def visible(self, user: Any, queryset: QuerySet) -> QuerySet:
-        if access.is_supervisor(user):
-            return queryset
-        rule = _on_case(user)
-        if access.has_role(user, Role.CLINICIAN):
-            rule |= Q(unit_id__in=user.unit_ids)
-        return queryset.filter(rule)
+        return queryset.filter(case_rule(user))
 
     def can_change(self, user: Any, obj: Case) -> bool:
-        if access.is_supervisor(user):
-            return True
-        if not access.can(user, "manage_cases"):
-            return False
-        return Case.objects.filter(pk=obj.pk).filter(_on_case(user)).exists() or (
-            access.has_role(user, Role.CLINICIAN) and obj.unit_id in user.unit_ids
-        )
+        # A break-the-glass grant opens a case for reading only.
+        return access.can(user, "manage_cases") and in_scope(user, obj)
 
 
 def may_see_note_level(user: Any, case: Case, level: str) -> bool:
     """May ``user`` (who sees ``case``) read notes of ``level`` on it (signed ones)?"""
-    if access.is_supervisor(user) or level == Note.Level.GENERAL:
+    if level == Note.Level.GENERAL:
         return True
-    if not access.has_role(user, *CLINICAL_ROLES):
+    supervisor = access.is_supervisor(user)
+    if not supervisor and not access.has_role(user, *CLINICAL_ROLES):
         return False
     if level == Note.Level.CLINICAL:
+        return True
+    # Protected (42 CFR Part 2): the treating team, and supervisors of the case's unit; never
+    # through break-the-glass.
+    if supervisor and case.unit_id in user.unit_ids:
         return True
     return Case.objects.filter(pk=case.pk).filter(_on_case(user)).exists()
 
@@ -151,10 +200,13 @@ class NotePolicy(access.Policy):
     def visible(self, user: Any, queryset: QuerySet) -> QuerySet:
         queryset = queryset.filter(case__in=access.visible_to(user, Case))
         settled = Q(status=Note.Status.SIGNED) | Q(author=user) | Q(cosigner=user)
-        if access.is_supervisor(user):
-            return queryset.filter(settled)
         levels = Q(level=Note.Level.GENERAL)
-        if access.has_role(user, *CLINICAL_ROLES):
+        if access.is_supervisor(user):
+            # Protected notes: the cases of their units and those they work, never a case
+            # opened by breaking the glass.
+            levels |= Q(level=Note.Level.CLINICAL)
+            levels |= Q(level=Note.Level.PROTECTED) & _in_scope(user, "case_id")
+        elif access.has_role(user, *CLINICAL_ROLES):
             levels |= Q(level=Note.Level.CLINICAL)
             levels |= Q(level=Note.Level.PROTECTED) & _on_case(user, "case_id")
         return queryset.filter(settled & levels)
@@ -209,8 +261,8 @@ def may_work_consultations(user: Any) -> bool:
 @access.register(Assessment)
 class AssessmentPolicy(access.Policy):
     def visible(self, user: Any, queryset: QuerySet) -> QuerySet:
-        if access.is_supervisor(user):
-            return queryset
+        # Supervisors too: an assessment on a case follows the case (their units' cases, those
+        # they work, those opened by breaking the glass); one outside a case follows the person.
         mine = Q(performed_by=user)
         if not access.can(user, "manage_cases"):
             return queryset.filter(mine)

@@ -2,6 +2,7 @@ from django.urls import path
 
 from cases.views import (
     assessments,
+    breakglass,
     caseload,
     casework,
     consultations,
@@ -36,6 +37,7 @@ urlpatterns = [
     path("cases/<int:pk>/edit/", casework.case_update, name="case_update"),
     path("cases/<int:pk>/status/", casework.case_transition, name="case_transition"),
     path("cases/<int:pk>/transfer/", casework.case_transfer, name="case_transfer"),
+    path("cases/<int:pk>/break-glass/", breakglass.case_break_glass, name="case_break_glass"),
     path("cases/<int:pk>/notes/", casework.note_create, name="note_create"),
     path("notes/<int:pk>/cosign/", casework.note_cosign, name="note_cosign"),
     path("cases/<int:pk>/tasks/", caseload.task_create, name="task_create"),

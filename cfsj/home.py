@@ -7,6 +7,7 @@ from django.shortcuts import render
 
 from accounts import access
 from accounts.roles import Role
+from audit.selectors import review_due
 from cases.models import Consultation
 from cases.permissions import may_work_consultations
 from cases.selectors import my_drafts
@@ -35,6 +36,8 @@ def home(request: HttpRequest) -> HttpResponse:
     mine = list(asked.select_related("person").order_by("-created_at")[:10])
     if mine:
         context["consultations"] = mine
+    if access.can(request.user, "supervise"):
+        context["audit_review_due"] = review_due()
     if may_work_consultations(request.user):
         waiting = Consultation.objects.filter(status=Consultation.Status.OPEN)
         context["consultations_waiting"] = waiting.count()

@@ -35,6 +35,7 @@ NAVIGATION: tuple[NavItem, ...] = (
     NavItem(
         _("Duplicates"), "cases:duplicate_candidates", lambda user: access.can(user, "supervise")
     ),
+    NavItem(_("Audit"), "audit:review_list", lambda user: access.can(user, "supervise")),
     NavItem(_("Administration"), "admin:index", access.is_administrator),
 )
 

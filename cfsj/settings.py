@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from cryptography.fernet import Fernet
 from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
@@ -58,6 +59,8 @@ INSTALLED_APPS = [
     "csp",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
+    "allauth.usersessions",
     "axes",
     "simple_history",
     "crispy_forms",
@@ -86,6 +89,10 @@ MIDDLEWARE = [
     # After authentication: it needs request.user to know the page is a signed-in one.
     "accounts.middleware.NoStoreMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    # After authentication and the session timeout: a signed-in user without a second factor
+    # is sent to enrolment from every URL, the admin included.
+    "accounts.middleware.MfaRequiredMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # The current request for audit entries written outside views (denied attempts).
@@ -126,6 +133,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # Access log and change history are kept this many years (issue 5: at least one, by default six).
 # purge_audit never removes anything younger than one year, whatever this says.
 CFSJ_AUDIT_RETENTION_YEARS = env_int("CFSJ_AUDIT_RETENTION_YEARS", 6, minimum=0)
+# "Unusual volume" on the audit review (audit.selectors.unusual_volume): a user whose distinct
+# records read in the window exceed FACTOR times their daily median over the baseline days and
+# the FLOOR as well (a median of 2 should not flag a morning of 7 reads).
+CFSJ_UNUSUAL_WINDOW_HOURS = env_int("CFSJ_UNUSUAL_WINDOW_HOURS", 24, minimum=1)
+CFSJ_UNUSUAL_BASELINE_DAYS = env_int("CFSJ_UNUSUAL_BASELINE_DAYS", 30, minimum=1)
+CFSJ_UNUSUAL_FACTOR = env_int("CFSJ_UNUSUAL_FACTOR", 3, minimum=1)
+CFSJ_UNUSUAL_FLOOR = env_int("CFSJ_UNUSUAL_FLOOR", 25, minimum=1)
 # Where the access log's chain head is appended every few minutes (audit.heads), so that deleting
 # the newest rows is detected by verify_audit. Put it on storage the database owner cannot
 # rewrite (another host, a write-once volume); "-" to publish only to the log collector.
@@ -181,7 +195,12 @@ CFSJ_SIGN_IN_NOTICE = env_str(
 ACCOUNT_LOGIN_METHODS = {"username"}
 ACCOUNT_SIGNUP_FIELDS = ["email", "username*", "password1*", "password2*"]
 ACCOUNT_EMAIL_VERIFICATION = "none"  # administrators create accounts and set their addresses
-ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
+# A password change signs the user out everywhere (accounts.adapters ends every session too).
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
+# A reset link must never sign anyone in: the second factor is asked at the next sign-in.
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Password and e-mail changes ask for the password again (allauth's MFA pages always do).
+ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_SESSION_REMEMBER = False  # a shared station must not keep a session past the browser
 ACCOUNT_PREVENT_ENUMERATION = True
@@ -193,9 +212,36 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("CFSJ_TRUSTED_PROXY_COUNT", 0, minimum=0)
 CFSJ_TRUSTED_PROXY_COUNT = ALLAUTH_TRUSTED_PROXY_COUNT
 
+# Second factor (issue 5): TOTP with recovery codes. WebAuthn would need the fido2 package and
+# allauth's inline JSON script; not taken for now. accounts.middleware.MfaRequiredMiddleware
+# sends a signed-in user without an authenticator to enrolment; it may be off only in the local
+# demo (DEBUG on), and production refuses to start with it off.
+CFSJ_MFA_REQUIRED = env_bool("CFSJ_MFA_REQUIRED", True)
+if not CFSJ_MFA_REQUIRED and not DEBUG:
+    raise ImproperlyConfigured(
+        "CFSJ_MFA_REQUIRED may be off only with DEBUG on (the local demo): every user of a "
+        "production server signs in with a second factor."
+    )
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# allauth refuses a second factor while an address is unverified, against self sign-up squatters.
+# Here administrators create every account and addresses are not verified (no sign-up), so that
+# rule would lock everyone out of enrolment and out of changing their address.
+MFA_ALLOW_UNVERIFIED_EMAIL = True
+MFA_RECOVERY_CODE_COUNT = 10
+MFA_TOTP_TOLERANCE = 1  # one 30-second step either side, for phone clocks that drift
+MFA_TRUST_ENABLED = False  # a shared station must not skip the code next time
+MFA_ADAPTER = "accounts.adapters.MfaAdapter"
+USERSESSIONS_ADAPTER = "accounts.adapters.UserSessionsAdapter"
+# Off: tracking writes the session's row on every request; the list shows when each began.
+USERSESSIONS_TRACK_ACTIVITY = False
+
 # Person search per signed-in user (cfsj.lib.ratelimit: "count/period", period s, m, h or d).
 # Exports will get their own scope and rate through the same helper.
 CFSJ_SEARCH_RATE = parse_rate_setting("CFSJ_SEARCH_RATE", env_str("CFSJ_SEARCH_RATE", "30/m"))
+# Exports (CSV) per signed-in user, through the same helper.
+CFSJ_EXPORT_RATE = parse_rate_setting("CFSJ_EXPORT_RATE", env_str("CFSJ_EXPORT_RATE", "10/h"))
+# Accounts unused this many days are disabled by a nightly job (issue 5, CJIS: 90 days).
+CFSJ_INACTIVE_DAYS = env_int("CFSJ_INACTIVE_DAYS", 90, minimum=1)
 
 AXES_FAILURE_LIMIT = env_int("CFSJ_LOCKOUT_FAILURES", 5, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("CFSJ_LOCKOUT_MINUTES", 30, minimum=1))
@@ -325,7 +371,15 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "audit.tasks.publish_audit_head",
         "schedule": timedelta(minutes=10),
     },
+    "disable-inactive-accounts": {
+        "task": "accounts.tasks.disable_inactive_accounts",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
+
+# Break-the-glass (cases.breakglass): how many hours a reasoned access to a case outside one's
+# units and teams stays open.
+CFSJ_BREAK_GLASS_HOURS = env_int("CFSJ_BREAK_GLASS_HOURS", 8, minimum=1)
 
 # --- encryption at rest ----------------------------------------------------------------------
 
@@ -340,6 +394,8 @@ CFSJ_FIELD_KEYS = field_keys(
 # --- the department (reference data an administrator edits arrives with its issue) -----------
 
 CFSJ_DEPARTMENT_NAME = env_str("CFSJ_DEPARTMENT_NAME", "Cambridge Police Department")
+# The name an authenticator app shows beside the code.
+MFA_TOTP_ISSUER = CFSJ_DEPARTMENT_NAME or "cfsj"
 CFSJ_DEMO_PASSWORD = env_str("CFSJ_DEMO_PASSWORD", "demo-password-change-me")
 
 LOGGING = {

@@ -1,13 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from accounts.security_views import account_security
 from cfsj import home, views
 
 urlpatterns = [
     path("", home.home, name="home"),
     path("healthz/", views.healthz, name="healthz"),
+    path("accounts/security/", account_security, name="account_security"),
     path("accounts/", include("allauth.urls")),
     path("", include("cases.urls")),
+    path("audit/", include("audit.urls")),
+    path("staff/", include("accounts.urls")),
     path("admin/", admin.site.urls),
 ]
 

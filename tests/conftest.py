@@ -241,3 +241,19 @@ def relationship(db, person):
 
     mother = make_person(first_name="Rosa", last_name="Santos")
     return Relationship.objects.create(person=mother, relative=person, kind="parent")
+
+
+# --- audit review and account inactivity (issue 5) ---------------------------------------------
+
+
+@pytest.fixture
+def disabled_account(db):
+    """An officer's account the inactivity rule disabled (a supervisor may re-enable it)."""
+    from django.utils import timezone
+
+    user = UserFactory(username="p_dormant", role=Role.OFFICER, units=("family-justice",))
+    user.is_active = False
+    user.deactivated_at = timezone.now()
+    user.deactivated_reason = "inactivity"
+    user.save()
+    return user

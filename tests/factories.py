@@ -6,6 +6,39 @@ from accounts.models import PartnerOrganisation, Unit, User
 PASSWORD = "correct horse battery staple"
 
 
+def totp_code(secret: str, *, steps: int = 0) -> str:
+    """The code an authenticator app shows now for ``secret`` (allauth's own TOTP arithmetic).
+    A code is accepted once; ``steps=±1`` gives the neighbouring one, which is also accepted
+    (MFA_TOTP_TOLERANCE), for a second sign-in within the same 30 seconds."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    counter = int(time.time()) // app_settings.TOTP_PERIOD + steps
+    return format_hotp_value(hotp_value(secret, counter))
+
+
+def give_second_factor(users, *, secret: str | None = None) -> None:
+    """A TOTP authenticator for each of ``users`` that has none (demo users get none from
+    seed_demo: a secret made there would be a default credential)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    for user in users:
+        if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+            TOTP.activate(user, secret or generate_totp_secret())
+
+
+def current_code(user, *, steps: int = 0) -> str:
+    """The current code of ``user``'s TOTP authenticator (made by UserFactory)."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import decrypt
+
+    authenticator = Authenticator.objects.get(user=user, type=Authenticator.Type.TOTP)
+    return totp_code(decrypt(authenticator.data["secret"]), steps=steps)
+
+
 def unit(code: str) -> Unit:
     return Unit.objects.get(code=code)
 
@@ -34,6 +67,19 @@ class UserFactory(factory.django.DjangoModelFactory):
     def units(self, create: bool, extracted: tuple[str, ...] | None, **kwargs) -> None:
         if create and extracted:
             self.units.add(*Unit.objects.filter(code__in=extracted))
+
+    @factory.post_generation
+    def totp(self, create: bool, extracted: str | bool | None, **kwargs) -> None:
+        """Every user has a second factor, as the MFA middleware demands outside the demo.
+        ``totp=False``: a user without one; ``totp="BASE32SECRET"``: a secret the test knows
+        (``totp_code(secret)`` gives the current code)."""
+        if create and extracted is not False:
+            from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
+            from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+            # As enrolment leaves it: the app and a set of recovery codes.
+            TOTP.activate(self, extracted if isinstance(extracted, str) else generate_totp_secret())
+            RecoveryCodes.activate(self)
 
     @factory.post_generation
     def finish(self, create: bool, extracted: object, **kwargs) -> None:

@@ -73,9 +73,12 @@ def test_every_narrative_and_clinical_text_column_is_encrypted_with_its_history(
         ("cases_case", "reason"),
         ("cases_case", "goals"),
         ("cases_assessment", "answers"),
+        ("cases_person", "safety_notes"),
+        ("cases_breakglassaccess", "reason"),
     }
     history = {(table.replace("cases_", "cases_historical"), column) for table, column in expected}
-    assert columns == expected | history
+    # A status change's reason has no history table of its own (the case's history has the row).
+    assert columns == expected | history | {("cases_casestatuschange", "reason")}
 
 
 def test_an_empty_narrative_stays_an_empty_string_not_null(officer, person):
@@ -182,10 +185,11 @@ def test_reversing_the_migration_restores_plain_text(secret_contact):
 def test_rotation_moves_every_value_to_the_newest_key(officer, person, settings):
     from tests.factories import contact
 
+    original = list(settings.CFSJ_FIELD_KEYS)  # the officer's second factor is under these
     settings.CFSJ_FIELD_KEYS = [KEY_A]
     written = contact(author=officer, people=[person], narrative=SECRET)
 
-    settings.CFSJ_FIELD_KEYS = [KEY_B, KEY_A]
+    settings.CFSJ_FIELD_KEYS = [KEY_B, KEY_A, *original]
     call_command("rotate_field_keys", "--dry-run", verbosity=0)
     assert not crypto.is_current(
         raw("SELECT narrative FROM cases_contact WHERE id = %s", written.pk)[0][len(MARKER) :]
@@ -202,16 +206,104 @@ def test_rotation_moves_every_value_to_the_newest_key(officer, person, settings)
 
 
 def test_rotation_is_idempotent_and_counts_in_a_dry_run(secret_contact, settings, capsys):
+    from allauth.mfa.models import Authenticator
+
     settings.CFSJ_FIELD_KEYS = [KEY_B, *settings.CFSJ_FIELD_KEYS]
+    # The contact, its history row, and every second factor (TOTP and recovery codes) of the
+    # users the fixtures made.
+    expected = 2 + Authenticator.objects.count()
     call_command("rotate_field_keys", "--dry-run")
-    assert "Done: would re-encrypt 2 rows." in capsys.readouterr().out  # the contact, its history
+    assert f"Done: would re-encrypt {expected} rows." in capsys.readouterr().out
     call_command("rotate_field_keys")
-    assert "Done: re-encrypted 2 rows." in capsys.readouterr().out
+    assert f"Done: re-encrypted {expected} rows." in capsys.readouterr().out
     call_command("rotate_field_keys")
     assert "Done: re-encrypted 0 rows." in capsys.readouterr().out
+
+
+def test_second_factors_still_work_after_rotation_with_only_the_new_key(officer, settings):
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    from tests.factories import current_code
+
+    settings.CFSJ_FIELD_KEYS = [KEY_B, *settings.CFSJ_FIELD_KEYS]
+    call_command("rotate_field_keys", verbosity=0)
+    settings.CFSJ_FIELD_KEYS = [KEY_B]
+    totp = Authenticator.objects.get(user=officer, type=Authenticator.Type.TOTP)
+    assert TOTP(totp).validate_code(current_code(officer))
+    stored = str(raw("SELECT data FROM mfa_authenticator WHERE id = %s", totp.pk)[0])
+    assert stored.count("enc1:") == 1  # the secret, stored encrypted (PostgreSQL: a dict)
 
 
 def test_rotation_without_the_old_key_stops_and_says_what_to_do(secret_contact, settings):
     settings.CFSJ_FIELD_KEYS = [KEY_B]
     with pytest.raises(CommandError, match="Put the old key back"):
         call_command("rotate_field_keys", verbosity=0)
+
+
+# --- safety notes, status-change reasons, break-the-glass reasons (issue 5, 0008) -------------
+
+SAFETY = "Dog on the premises; the father keeps a knife in the kitchen"
+migration_0008 = importlib.import_module(
+    "cases.migrations.0008_break_glass_and_encrypt_safety_notes"
+)
+
+
+def test_safety_notes_status_reasons_and_break_glass_reasons_are_ciphertext_in_sql(
+    case, clinician_other_unit
+):
+    from cases import breakglass, casework
+    from cases.models import Person
+
+    case.person.safety_notes = SAFETY
+    case.person.save()
+    casework.case_transition(
+        actor=case.assigned_to, case=case, to_status="active", reason="Engaged after the visit"
+    )
+    breakglass.break_glass(
+        user=clinician_other_unit,
+        case=case,
+        reason="Called to the home tonight and need the plan now.",
+        request=None,
+    )
+    for sql, plain in (
+        ("SELECT safety_notes FROM cases_person WHERE id = %s", "knife"),
+        (
+            "SELECT safety_notes FROM cases_historicalperson WHERE id = %s AND safety_notes != ''",
+            "knife",
+        ),
+        ("SELECT reason FROM cases_casestatuschange WHERE case_id = %s", "visit"),
+        ("SELECT reason FROM cases_breakglassaccess WHERE case_id = %s", "home tonight"),
+    ):
+        pk = case.person.pk if "person" in sql else case.pk
+        stored = raw(sql, pk)
+        assert stored and all(v.startswith(MARKER) and plain not in v for v in stored), sql
+    assert Person.objects.get(pk=case.person.pk).safety_notes == SAFETY
+    assert case.status_changes.order_by("pk").last().reason == "Engaged after the visit"
+
+
+def test_the_0008_migration_encrypts_legacy_safety_notes_and_status_reasons(case):
+    case.person.safety_notes = SAFETY
+    case.person.save()
+    with audit_rewrite("test: plant legacy plaintext"), connection.cursor() as cursor:
+        cursor.execute("UPDATE cases_person SET safety_notes = %s", ["legacy safety note"])
+        cursor.execute(
+            "UPDATE cases_historicalperson SET safety_notes = %s", ["legacy history note"]
+        )
+        cursor.execute("UPDATE cases_casestatuschange SET reason = %s", ["legacy reason"])
+
+    migration_0008.encrypt_existing_rows(apps, _SchemaEditor())
+    migration_0008.encrypt_existing_rows(apps, _SchemaEditor())  # a rerun changes nothing
+
+    for table, column in (
+        ("cases_person", "safety_notes"),
+        ("cases_historicalperson", "safety_notes"),
+        ("cases_casestatuschange", "reason"),
+    ):
+        values = raw(f"SELECT {column} FROM {table}")  # noqa: S608 (constants)
+        assert values and all(v.startswith(MARKER) for v in values), table
+    assert case.status_changes.get().reason == "legacy reason"
+    assert {h.safety_notes for h in case.person.history.all()} == {"legacy history note"}
+
+    migration_0008.decrypt_existing_rows(apps, _SchemaEditor())
+    assert set(raw("SELECT reason FROM cases_casestatuschange")) == {"legacy reason"}

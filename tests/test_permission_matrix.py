@@ -166,10 +166,49 @@ ROWS: dict[str, Row] = {
     "account_confirm_reauthentication_code": Row(signed_in(302)),
     "account_request_reauthentication_code": Row(signed_in(302)),
     # --- MFA and user sessions (issue 5)
+    # Every persona has a TOTP authenticator (tests/factories.py) and was signed in by
+    # force_login, so nothing counts as a recent re-authentication: the pages that change the
+    # second factor first send to the code or password prompt (302).
+    "account_security": Row(signed_in(200)),
+    "usersessions_list": Row(signed_in(200)),
+    "mfa_index": Row(signed_in(200)),
+    "mfa_reauthenticate": Row(signed_in(200)),
+    # Only between password and code at sign-in; anyone else is sent back to the sign-in page.
+    "mfa_authenticate": Row(signed_in(302, anonymous=302)),
+    "mfa_activate_totp": Row(signed_in(302)),
+    "mfa_deactivate_totp": Row(signed_in(302)),
+    "mfa_view_recovery_codes": Row(signed_in(302)),
+    "mfa_generate_recovery_codes": Row(signed_in(302)),
+    "mfa_download_recovery_codes": Row(signed_in(302)),
     # --- end MFA and user sessions
     # --- audit review and account inactivity (issue 5)
+    # Supervisors only; administrators too get 403 (separation of duties). 2024-01-01 is an
+    # ended week (a Monday); the acknowledgement redirects back to it.
+    "audit:person_accesses": Row(signed_in(403, supervisor=200), kwargs=_person),
+    "audit:user_list": Row(signed_in(403, supervisor=200)),
+    "audit:user_activity": Row(signed_in(403, supervisor=200), kwargs=_fixture_pk("officer")),
+    "audit:user_export": Row(signed_in(403, supervisor=200), kwargs=_fixture_pk("officer")),
+    "audit:unusual": Row(signed_in(403, supervisor=200)),
+    "audit:review_list": Row(signed_in(403, supervisor=200)),
+    "audit:review_detail": Row(
+        signed_in(403, supervisor=200), kwargs=lambda r: {"week": "2024-01-01"}
+    ),
+    "audit:review_acknowledge": Row(
+        signed_in(403, supervisor=302), kwargs=lambda r: {"week": "2024-01-01"}, method="post"
+    ),
+    "accounts:disabled_accounts": Row(signed_in(403, supervisor=200)),
+    "accounts:account_enable": Row(
+        signed_in(403, supervisor=302), kwargs=_fixture_pk("disabled_account"), method="post"
+    ),
     # --- end audit review and account inactivity
     # --- break-the-glass (issue 5)
+    # Only a clinician or supervisor outside ``case`` gets the page; whoever sees the case
+    # already (its clinician, the intern on its team, the supervisor of its units) is sent to
+    # it; everyone else gets 404, as on the case.
+    "cases:case_break_glass": Row(
+        signed_in(404, clinician=302, clinician_other_unit=200, intern=302, supervisor=302),
+        kwargs=_fixture_pk("case"),
+    ),
     # --- end break-the-glass
 }
 

@@ -73,3 +73,20 @@ def test_other_commands_still_refuse_without_a_secret():
         result = run(command, DEBUG="false")
         assert result.returncode != 0
         assert "SECRET_KEY must be set" in result.stderr, command
+
+
+def test_production_refuses_to_start_with_the_second_factor_switched_off():
+    result = run("check", **{**PRODUCTION, "CFSJ_MFA_REQUIRED": "false"})
+    assert result.returncode != 0
+    assert "CFSJ_MFA_REQUIRED may be off only with DEBUG on" in result.stderr
+
+
+def test_the_local_demo_may_switch_the_second_factor_off():
+    result = run("check", DEBUG="true", CFSJ_MFA_REQUIRED="false")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_typo_in_the_second_factor_switch_stops_the_process():
+    result = run("check", DEBUG="true", CFSJ_MFA_REQUIRED="flase")
+    assert result.returncode != 0
+    assert "CFSJ_MFA_REQUIRED='flase' is not a boolean" in result.stderr

@@ -12,11 +12,23 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts import access
+from audit.models import AccessLog
+from audit.services import log_access
 from cases import selectors_caseload as selectors
 from cases import tasks_service
 from cases.forms_caseload import CaseFilterForm, TaskForm
 from cases.models import Case, Task
 from cases.services import CasesError
+
+
+def _log_list(request: HttpRequest, name: str, count: int, **more: int) -> None:
+    # How many rows the user was shown, never the filters: they can themselves say something
+    # (a risk level, a worker) and the count is what reveals bulk reading.
+    log_access(
+        request=request,
+        action=AccessLog.Action.LIST,
+        detail={"list": name, "count": count, **more},
+    )
 
 
 def _render_list(request: HttpRequest, template: str, context: dict) -> HttpResponse:
@@ -39,6 +51,10 @@ def caseload(request: HttpRequest) -> HttpResponse:
         "is_supervisor": access.is_supervisor(request.user),
         "no_contact_days": selectors.NO_CONTACT_DAYS,
     }
+    # The team caseloads (a supervisor's) are counts per worker on the same page: one row for
+    # the page, with how many workers it showed.
+    team = {"team_workers": len(context["team"])} if context["is_supervisor"] else {}
+    _log_list(request, "caseload", len(context["rows"]), **team)
     return _render_list(request, "cases/caseload.html", context)
 
 
@@ -50,6 +66,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None, with_worker=supervisor)
     filters = form.filters(default_sort="opened")
     page = selectors.case_list(request.user, filters, page_number=request.GET.get("page", 1))
+    _log_list(request, "case_list", page.paginator.count)
     context = {"form": form, "filters": filters, "page": page, "rows": page.object_list}
     return _render_list(request, "cases/case_list.html", context)
 

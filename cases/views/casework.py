@@ -9,7 +9,7 @@ from accounts import access
 from audit.models import AccessLog
 from audit.selectors import record_trail
 from audit.services import log_access
-from cases import casework, selectors, selectors_caseload, selectors_casework
+from cases import breakglass, casework, selectors, selectors_caseload, selectors_casework
 from cases.assessments import assessments_visible_to
 from cases.forms_caseload import TaskForm
 from cases.forms_casework import CaseEditForm, CaseOpenForm, NoteForm, TransferForm, TransitionForm
@@ -57,17 +57,17 @@ def case_create(request: HttpRequest) -> HttpResponse:
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors_casework.case_for_page(request.user, pk)
     notes = selectors_casework.case_notes(request.user, case)
-    # Reads of clinical and protected notes are audited by id (DESIGN.md: supervisors see
-    # everything, but every read of a restricted record is logged).
-    log_access(
-        request=request,
-        action=AccessLog.Action.VIEW,
-        obj=case,
-        detail={"restricted_notes": selectors_casework.restricted_note_ids(notes)},
-    )
+    grant = breakglass.grant_in_use(request.user, case)
+    # Reads of clinical and protected notes are audited by id (DESIGN.md: every read of a
+    # restricted record is logged), and so is a read through break-the-glass, by grant.
+    detail = {"restricted_notes": selectors_casework.restricted_note_ids(notes)}
+    if grant is not None:
+        detail["break_glass"] = grant.pk
+    log_access(request=request, action=AccessLog.Action.VIEW, obj=case, detail=detail)
     may_change = access.can_change(request.user, case)
     context = {
         "case": case,
+        "grant": grant,
         "notes": notes,
         "may_change": may_change,
         "note_form": NoteForm(user=request.user, case=case) if may_change else None,
@@ -77,7 +77,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else [],
         **_case_extras(request, case, may_change=may_change),
     }
-    if access.is_supervisor(request.user):
+    # The audit trail is oversight of one's own units' cases, not part of an emergency read.
+    if access.is_supervisor(request.user) and grant is None:
         context["trail"] = record_trail(case)
     return render(request, "cases/case_detail.html", context)
 

@@ -9,7 +9,7 @@ from accounts import access
 from audit.models import AccessLog
 from audit.selectors import record_trail
 from audit.services import log_access
-from cases import selectors, selectors_casework, services
+from cases import breakglass, selectors, selectors_casework, services
 from cases.assessments import assessments_visible_to
 from cases.forms import PersonForm, RelationshipForm
 from cases.models import Person, Relationship
@@ -30,6 +30,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "view": view,
         "person": person,
         "cases": list(selectors_casework.person_cases(request.user, person.pk)),
+        # Numbers and units only, with the way in (break-the-glass) for who may take it.
+        "beyond_reach": breakglass.cases_beyond_reach(request.user, person.pk),
         "notes": list(selectors_casework.person_notes(request.user, person.pk)),
         "assessments": list(assessments_visible_to(request.user, person=person)),
     }

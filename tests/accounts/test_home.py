@@ -14,7 +14,11 @@ HEADINGS = {
 @pytest.fixture
 def demo(db):
     # A small city: the full one takes seconds per test and these pages need only the users.
-    call_command("seed_demo", people=40, contacts=60)
+    call_command("seed_demo", allow_demo_accounts=True, people=40, contacts=60)
+    from accounts.models import User
+    from tests.factories import give_second_factor
+
+    give_second_factor(User.objects.all())
 
 
 @pytest.mark.parametrize("username", sorted(HEADINGS))

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audit.models import AccessLog
-from tests.factories import PASSWORD
+from tests.factories import PASSWORD, current_code
 
 LOGIN = "/accounts/login/"
 
@@ -26,8 +26,16 @@ def test_the_sign_in_page_is_styled_and_has_no_sign_up_link(client, db):
     assert "/accounts/signup/" not in page
 
 
-def test_a_user_signs_in_with_username_and_password(client, officer):
+def enter_code(client, user, steps=0):
+    return client.post(reverse("mfa_authenticate"), {"code": current_code(user, steps=steps)})
+
+
+def test_a_user_signs_in_with_username_password_and_code(client, officer):
     response = sign_in(client, officer.username, PASSWORD)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("mfa_authenticate")
+    assert "_auth_user_id" not in client.session
+    response = enter_code(client, officer)
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     assert AccessLog.objects.filter(user=officer, action=AccessLog.Action.SIGN_IN).exists()
@@ -127,11 +135,13 @@ def test_sign_in_gives_a_new_session_key(client, officer):
     session.save()
     before = session.session_key
     sign_in(client, officer.username, PASSWORD)
+    enter_code(client, officer)
     assert client.session.session_key != before
 
 
 def test_sign_out_ends_the_session_on_the_server(client, officer):
     sign_in(client, officer.username, PASSWORD)
+    enter_code(client, officer)
     key = client.session.session_key
     assert Session.objects.filter(session_key=key).exists()
     client.post(reverse("account_logout"))

@@ -13,7 +13,7 @@ from cases.models import Assessment, Case, CaseStatusChange, Consultation, Note,
 @pytest.fixture
 def seeded(db):
     # 40 people → 12 cases: quick, and the casework makes sure even this holds every state.
-    call_command("seed_demo", people=40, contacts=80)
+    call_command("seed_demo", allow_demo_accounts=True, people=40, contacts=80)
 
 
 def test_the_cases_spread_over_the_three_units_and_their_workers(seeded):
@@ -95,7 +95,7 @@ def test_the_extra_caseworkers_are_demo_users(seeded):
 
 def test_the_same_seed_gives_the_same_casework(db):
     def snapshot():
-        call_command("seed_demo", people=40, contacts=60)
+        call_command("seed_demo", allow_demo_accounts=True, people=40, contacts=60)
         return list(
             Case.objects.order_by("pk").values_list(
                 "person__first_name", "person__last_name", "status", "assigned_to__username"

@@ -34,6 +34,47 @@ def test_a_clinician_not_on_the_team_does_not_see_a_confidential_address(
     assert "12 Hidden Lane" not in page(client, clinician_other_unit, person).content.decode()
 
 
+def test_a_clinician_not_on_the_team_does_not_see_a_confidential_address_in_the_edit_form(
+    client, clinician_other_unit, person
+):
+    client.force_login(clinician_other_unit)
+    html = client.get(reverse("cases:person_update", args=[person.pk])).content.decode()
+    assert "12 Hidden Lane" not in html
+    assert "The address is confidential" in html
+
+
+def test_saving_the_edit_form_without_the_address_keeps_the_confidential_address(
+    client, clinician_other_unit, person
+):
+    client.force_login(clinician_other_unit)
+    response = client.post(
+        reverse("cases:person_update", args=[person.pk]),
+        {
+            "first_name": "Maria",
+            "last_name": "Santos",
+            "gender": person.gender,
+            "phone": "617-555-0199",
+            # Fields that are not in the form cannot change the address.
+            "street": "1 Elsewhere Road",
+            "address_confidential": "",
+        },
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    person.refresh_from_db()
+    assert (person.phone, person.street, person.address_confidential) == (
+        "617-555-0199",
+        "12 Hidden Lane",
+        True,
+    )
+
+
+def test_the_care_team_still_edits_a_confidential_address(client, clinician, supervisor, person):
+    services.care_team_assign(actor=supervisor, person=person, user=clinician)
+    client.force_login(clinician)
+    html = client.get(reverse("cases:person_update", args=[person.pk])).content.decode()
+    assert "12 Hidden Lane" in html
+
+
 def test_officer_does_not_see_restricted_flags_on_the_person_page(client, officer, clinician):
     someone = factories.person(
         first_name="Kai", last_name="Moreno", flags=["substance-use", "homeless"]
@@ -87,8 +128,9 @@ def test_the_person_page_runs_a_fixed_number_of_queries(
     url = reverse("cases:person_detail", args=[person.pk])
     # session + user + groups/permissions (4); person + other names (2); flags; care team;
     # relationships both ways; visible relatives; households; timeline count + page + flags;
-    # access-log insert (+ content type); audit trail (3); savepoints around the log.
-    with django_assert_max_num_queries(26):
+    # access-log insert (+ content type); audit trail (3); savepoints around the log; the
+    # user's units (cases are seen by unit) and the cases they could break the glass into (2).
+    with django_assert_max_num_queries(28):
         assert client.get(url).status_code == 200
 
 

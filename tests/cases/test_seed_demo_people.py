@@ -10,12 +10,12 @@ from cases.models import Contact, Person
 def test_seed_demo_refuses_a_database_with_real_people_and_no_users(db):
     Person(first_name="Real", last_name="Person").save()
     with pytest.raises(CommandError, match="not demo data"):
-        call_command("seed_demo")
+        call_command("seed_demo", allow_demo_accounts=True)
     assert not User.objects.exists()
 
 
 def test_seed_demo_says_what_it_made_and_can_make_a_small_city(db, capsys):
-    call_command("seed_demo", people=40, contacts=60)
+    call_command("seed_demo", allow_demo_accounts=True, people=40, contacts=60)
     out = capsys.readouterr().out
     assert 30 <= Person.objects.count() <= 50
     assert f"{Person.objects.count()} people in" in out

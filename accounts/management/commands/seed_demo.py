@@ -1,4 +1,5 @@
 from django.apps import apps
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
@@ -19,6 +20,14 @@ class Command(BaseCommand):
             help="Do nothing (and succeed) when the database already holds any data.",
         )
         parser.add_argument(
+            "--allow-demo-accounts",
+            action="store_true",
+            help=(
+                "Run with DEBUG off too (a scanner's or a trainer's throw-away server). The demo "
+                "users share one known password: never on a server holding real data."
+            ),
+        )
+        parser.add_argument(
             "--people",
             type=int,
             default=demo_city.PEOPLE,
@@ -32,10 +41,18 @@ class Command(BaseCommand):
         self,
         *args,
         if_empty: bool = False,
+        allow_demo_accounts: bool = False,
         people: int = demo_city.PEOPLE,
         contacts: int = demo_city.CONTACTS,
         **options,
     ):
+        # No default accounts in production (issue 5, CJIS): DEBUG off means a real deployment
+        # unless the operator says otherwise, and --if-empty does not count as saying so.
+        if not settings.DEBUG and not allow_demo_accounts:
+            raise CommandError(
+                "seed_demo refuses to run with DEBUG off: its demo users share one known "
+                "password. On a throw-away server, pass --allow-demo-accounts."
+            )
         if demo.holds_non_demo_data():
             message = (
                 "This database holds data that is not demo data; seed_demo refuses to touch it."

@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models
 
+from accounts.services import rotate_second_factor_secrets
 from cases.encryption import encrypted_models, rewrite_columns, rotate_to_newest
 from cfsj.lib.crypto import DecryptionError
 
@@ -53,4 +54,14 @@ class Command(BaseCommand):
             grand_total += changed
             if opts["verbosity"] >= 1:
                 self.stdout.write(f"{model._meta.label}: {verb} {changed} rows")
+        try:
+            authenticators = rotate_second_factor_secrets(dry_run=dry_run)
+        except DecryptionError as error:
+            raise CommandError(
+                f"Second-factor secrets: {error} Put the old key back in CFSJ_FIELD_KEYS "
+                "(after the new one) and run the command again."
+            ) from None
+        grand_total += authenticators
+        if opts["verbosity"] >= 1:
+            self.stdout.write(f"mfa.Authenticator: {verb} {authenticators} rows")
         self.stdout.write(self.style.SUCCESS(f"Done: {verb} {grand_total} rows."))
