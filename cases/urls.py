@@ -9,6 +9,7 @@ from cases.views import (
     contacts,
     merge,
     people,
+    printing,
     search,
 )
 
@@ -35,6 +36,7 @@ urlpatterns = [
     path("cases/new/", casework.case_create, name="case_create"),
     path("cases/<int:pk>/", casework.case_detail, name="case_detail"),
     path("cases/<int:pk>/edit/", casework.case_update, name="case_update"),
+    path("cases/<int:pk>/print/", printing.case_print, name="case_print"),
     path("cases/<int:pk>/status/", casework.case_transition, name="case_transition"),
     path("cases/<int:pk>/transfer/", casework.case_transfer, name="case_transfer"),
     path("cases/<int:pk>/break-glass/", breakglass.case_break_glass, name="case_break_glass"),

@@ -144,6 +144,7 @@ ROWS: dict[str, Row] = {
         query=lambda r: {"person": r.getfixturevalue("person").pk},
     ),
     "cases:assessment_detail": Row(ON_CASE, kwargs=_fixture_pk("assessment")),
+    "cases:case_print": Row(ON_CASE, kwargs=_fixture_pk("case")),
     # --- allauth: sign-in, password, e-mail. Sign-up and sign-in by code are switched off.
     "account_login": Row(signed_in(302, anonymous=200)),
     "account_logout": Row(signed_in(200, anonymous=302)),

@@ -15,6 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -39,7 +40,11 @@ class StaticOnlyFetcher(URLFetcher):
         if path is None:
             logger.warning("PDF rendering refused to fetch a URL outside the static files")
             raise RefusedURL("only the application's static files may be fetched")
+        # Source files first; then collectstatic's output, where production's manifest storage
+        # gives {% static %} hashed names that only exist there.
         found = finders.find(path)
+        if not found and staticfiles_storage.exists(path):
+            found = staticfiles_storage.path(path)
         if not found:
             raise RefusedURL(f"no static file {path}")
         with open(found, "rb") as stream:
