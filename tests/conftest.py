@@ -257,3 +257,17 @@ def disabled_account(db):
     user.deactivated_reason = "inactivity"
     user.save()
     return user
+
+
+def require_pdf_renderer():
+    """``cfsj.lib.pdf``, or a skip on a machine without Pango (a failure in CI, which has it)."""
+    import os
+
+    try:
+        from cfsj.lib import pdf
+    except OSError as error:  # WeasyPrint loads Pango when imported
+        message = f"PDF rendering needs Pango: {error}"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return pdf

@@ -5,7 +5,9 @@ import threading
 
 import pytest
 
-from cfsj.lib import pdf
+from tests.conftest import require_pdf_renderer
+
+pdf = require_pdf_renderer()
 
 
 @pytest.fixture

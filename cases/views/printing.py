@@ -18,7 +18,6 @@ from audit.models import AccessLog
 from audit.services import log_access
 from cases import breakglass, selectors_caseload, selectors_casework
 from cfsj.lib import ratelimit
-from cfsj.lib.pdf import render_pdf
 from cfsj.views import rate_limited
 
 
@@ -51,6 +50,10 @@ def case_print(request: HttpRequest, pk: int) -> HttpResponse:
     html = render_to_string("cases/case_print.html", context, request=request)
     if not as_pdf:
         return HttpResponse(html)
+    # Imported here: WeasyPrint loads Pango as it is imported, and the rest of the application
+    # must start on a machine without it (docs/deployment.md).
+    from cfsj.lib.pdf import render_pdf
+
     response = HttpResponse(render_pdf(html), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="case-{case.pk}.pdf"'
     return response

@@ -8,7 +8,7 @@ from django.urls import reverse
 from accounts.roles import Role
 from audit.models import AccessLog
 from cases import breakglass, casework
-from cfsj.lib import pdf
+from tests.conftest import require_pdf_renderer
 from tests.factories import UserFactory
 
 CLINICAL = "Disclosed panic attacks before school; plan agreed with the family."
@@ -56,6 +56,7 @@ def test_a_clinician_of_the_unit_not_on_the_case_prints_no_protected_note(case, 
 def test_the_pdf_is_the_same_summary_and_fetches_only_our_stylesheet(
     case, notes, as_persona, monkeypatch
 ):
+    pdf = require_pdf_renderer()
     fetched: list[str] = []
     original = pdf.StaticOnlyFetcher.fetch
 
@@ -71,7 +72,7 @@ def test_the_pdf_is_the_same_summary_and_fetches_only_our_stylesheet(
         rendered.append(html)
         return real_render(html)
 
-    monkeypatch.setattr("cases.views.printing.render_pdf", capture)
+    monkeypatch.setattr("cfsj.lib.pdf.render_pdf", capture)
     response = as_persona("clinician").get(print_url(case, pdf=True))
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == f'attachment; filename="case-{case.pk}.pdf"'
