@@ -56,6 +56,17 @@ class UserAdmin(DjangoUserAdmin, NoDeleteAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).prefetch_related("groups")
 
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = ""):
+        response = super().user_change_password(request, id, form_url)
+        if request.method == "POST" and response.status_code == 302:
+            # A password set by an administrator ends every session of its owner, as a change
+            # by the owner does (allauth's adapter); Django alone would only stop them at their
+            # next request, without a trace in the access log.
+            user = User.objects.get(pk=id)
+            log_access(request=request, action=AccessLog.Action.PASSWORD_CHANGED, obj=user)
+            end_all_sessions(user=user, request=request, reason="password set by an administrator")
+        return response
+
     def get_form(self, request: HttpRequest, obj=None, change: bool = False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
         if obj is not None and "password" in form.base_fields:

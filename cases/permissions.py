@@ -133,11 +133,20 @@ def may_break_glass(user: Any) -> bool:
 def _in_scope(user: Any, case_ref: str = "pk") -> Q:
     """Q (as in :func:`_on_case`): the case is in the user's own scope — on it, or in one of
     their units for a clinician or supervisor. Break-the-glass grants are not part of it."""
+    prefix = "" if case_ref == "pk" else "case__"
+    if section_lead(user):
+        return Q(**{f"{prefix}pk__isnull": False})  # every case (an empty Q would OR to nothing)
     rule = _on_case(user, case_ref)
     if access.has_role(user, *UNIT_ROLES):
-        prefix = "" if case_ref == "pk" else "case__"
         rule |= Q(**{f"{prefix}unit_id__in": user.unit_ids})
     return rule
+
+
+def section_lead(user: Any) -> bool:
+    """A supervisor who belongs to no unit leads the whole section (DESIGN.md: "section or unit
+    lead"): every case is in their scope, as every unit is in their team caseloads. A unit lead
+    outside their units breaks the glass like a clinician."""
+    return access.is_supervisor(user) and not user.unit_ids
 
 
 def _unexpired_grant(user: Any) -> Exists:
@@ -150,6 +159,8 @@ def _unexpired_grant(user: Any) -> Exists:
 
 def in_scope(user: Any, case: Case) -> bool:
     """Is ``case`` in the user's own scope (not merely opened by breaking the glass)?"""
+    if section_lead(user):
+        return True
     if access.has_role(user, *UNIT_ROLES) and case.unit_id in user.unit_ids:
         return True
     if user.pk is not None and case.assigned_to_id == user.pk:
@@ -186,7 +197,7 @@ def may_see_note_level(user: Any, case: Case, level: str) -> bool:
         return True
     # Protected (42 CFR Part 2): the treating team, and supervisors of the case's unit; never
     # through break-the-glass.
-    if supervisor and case.unit_id in user.unit_ids:
+    if supervisor and (case.unit_id in user.unit_ids or section_lead(user)):
         return True
     return Case.objects.filter(pk=case.pk).filter(_on_case(user)).exists()
 

@@ -287,3 +287,20 @@ def test_the_admin_shows_neither_authenticator_secrets_nor_session_rows(client, 
 
     assert not admin.site.is_registered(Authenticator)
     assert not admin.site.is_registered(UserSession)
+
+
+def test_a_password_set_by_an_administrator_signs_the_owner_out_everywhere(officer, admin_user):
+    station = signed_in_client(officer)
+    admin = Client()
+    admin.force_login(admin_user)
+    new = "a-new-and-long-password-2026"
+    response = admin.post(
+        reverse("admin:auth_user_password_change", args=[officer.pk]),
+        {"password1": new, "password2": new, "usable_password": "true"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert is_signed_out(station)
+    changed = logged(AccessLog.Action.PASSWORD_CHANGED, user=admin_user).get()
+    assert changed.object_id == str(officer.pk)
+    ended = logged(AccessLog.Action.SESSIONS_ENDED, user=admin_user).get()
+    assert ended.detail["reason"] == "password set by an administrator"

@@ -76,6 +76,19 @@ def test_a_supervisor_sees_the_cases_of_their_own_units(client, case, supervisor
     assert client.get(reverse("cases:case_detail", args=[case.pk])).status_code == 200
 
 
+def test_a_section_lead_in_no_unit_sees_every_case_and_its_protected_notes_without_a_grant(
+    client, case, clinician
+):
+    from cases import breakglass, casework
+
+    note = casework.note_add(actor=clinician, case=case, level="protected", text="Methadone.")
+    lead = UserFactory(username="p_section_lead", role=Role.SUPERVISOR, units=())
+    client.force_login(lead)
+    html = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert note.text in html
+    assert not breakglass.breakable_cases(lead).exists()
+
+
 def test_a_supervisor_outside_the_unit_sees_neither_assessments_nor_tasks_of_the_case(
     client, assessment, task, supervisor_other_unit
 ):
