@@ -58,3 +58,25 @@ def test_a_clinician_opens_the_caseload_writes_a_note_and_completes_a_task(phone
     note = Note.objects.get()
     assert (note.author, note.level, note.status) == (clinician, "clinical", "signed")
     assert Task.objects.get().done_by == clinician
+
+
+def test_a_clinician_prints_a_case_summary_that_passes_axe(phone):
+    clinician = User.objects.get(username="clinician")
+    case = casework.case_open(
+        actor=User.objects.get(username="supervisor"),
+        unit=Unit.objects.get(code="clinical-support"),
+        case_type=CaseType.objects.get(code="mental-health"),
+        reason="Referred after a crisis call.",
+        person=factories.person(first_name="Ana", last_name="Lopes"),
+        assigned_to=clinician,
+    )
+    casework.note_add(actor=clinician, case=case, level="clinical", text="Sleeping better.")
+    sign_in(phone, "clinician", settings.CFSJ_DEMO_PASSWORD)
+    phone.goto(f"/cases/{case.pk}/")
+    phone.get_by_role("link", name="Print summary").click()
+    expect(phone.get_by_role("heading", name=f"Mental health · #{case.pk}")).to_be_visible()
+    expect(phone.get_by_text("Sleeping better.")).to_be_visible()
+    assert serious_axe_violations(phone) == []
+    with phone.expect_download() as download:
+        phone.get_by_role("link", name="Download as PDF").click()
+    assert download.value.suggested_filename == f"case-{case.pk}.pdf"
