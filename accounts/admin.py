@@ -48,9 +48,27 @@ class UserAdmin(DjangoUserAdmin, NoDeleteAdmin):
             _("Roles and membership"),
             {"fields": ("is_active", "groups", "units", "organisation", "supervising_clinician")},
         ),
-        (_("Dates"), {"fields": ("last_login", "date_joined")}),
+        (
+            _("Dates"),
+            {
+                "fields": (
+                    "last_login",
+                    "date_joined",
+                    "deactivated_at",
+                    "deactivated_reason",
+                    "reenabled_at",
+                )
+            },
+        ),
     )
-    readonly_fields = ("last_login", "date_joined")
+    # Written by the inactivity job and a supervisor's re-enable (accounts.services), not by hand.
+    readonly_fields = (
+        "last_login",
+        "date_joined",
+        "deactivated_at",
+        "deactivated_reason",
+        "reenabled_at",
+    )
     actions = ["unlock_accounts", "remove_second_factor"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
