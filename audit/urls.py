@@ -1,6 +1,7 @@
 from datetime import date
 
 from django.urls import path, register_converter
+from django.views.generic import RedirectView
 
 from audit import views
 
@@ -22,6 +23,8 @@ class WeekConverter:
 register_converter(WeekConverter, "week")
 
 urlpatterns = [
+    # /audit/ itself: the weekly reviews are where a reviewer starts (the navigation's entry).
+    path("", RedirectView.as_view(pattern_name="audit:review_list"), name="index"),
     path("people/<int:pk>/", views.person_accesses, name="person_accesses"),
     path("users/", views.user_list, name="user_list"),
     path("users/<int:pk>/", views.user_activity, name="user_activity"),

@@ -201,6 +201,8 @@ ROWS: dict[str, Row] = {
     "accounts:account_enable": Row(
         signed_in(403, supervisor=302), kwargs=_fixture_pk("disabled_account"), method="post"
     ),
+    # /audit/ redirects to the reviews, which decide who gets in.
+    "audit:index": Row(everyone(302)),
     # --- end audit review and account inactivity
     # --- break-the-glass (issue 5)
     # Only a clinician or supervisor outside ``case`` gets the page; whoever sees the case
