@@ -21,6 +21,7 @@ from cases.models import (
     CareTeamMember,
     Case,
     CaseStatusChange,
+    CaseTransfer,
     CaseType,
     ClosureOutcome,
     Household,
@@ -219,9 +220,13 @@ def case_transfer(
         raise CasesError(_("%(name)s cannot hold cases.") % {"name": to_user.display_name})
     if not reason.strip():
         raise CasesError(_("Give a reason for the transfer."))
+    CaseTransfer.objects.create(
+        case=case, from_user=case.assigned_to, to_user=to_user, reason=reason.strip(), actor=actor
+    )
     case.assigned_to = to_user
     case.version += 1
-    case._change_reason = f"transfer: {reason.strip()}"[:100]
+    # The reason stays on the (encrypted) transfer row; history change reasons are plain text.
+    case._change_reason = "transfer"
     case.save()
     _sync_care_team(case)
     return case

@@ -473,6 +473,28 @@ class CaseStatusChange(AuditedModel):
         ordering = ["at", "pk"]
 
 
+class CaseTransfer(AuditedModel):
+    """A case given to another worker, and why (the reason is encrypted like a status change's;
+    the case's own history records only that a transfer happened)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="transfers")
+    from_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    to_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    reason = EncryptedTextField(_("reason"), max_length=2000)
+    # Null only for transfers made before this model, whose history did not say who made them.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+
+
 class Note(AuditedModel):
     """A case note. Never edited once signed; corrections are addenda (``addendum_to``)."""
 

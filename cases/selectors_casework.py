@@ -2,20 +2,28 @@
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from accounts import access
-from cases.models import Case, Note
+from cases.models import Case, CaseTransfer, Note
 
 
 def case_for_page(user: Any, pk: int) -> Case:
     """The case through the user's visible queryset (404 outside it), with what its header
-    shows: subject, unit, type, assigned worker, closure outcome, team, status history."""
+    shows: subject, unit, type, assigned worker, closure outcome, team, status history,
+    transfers."""
     return access.get_visible_or_404(
         user,
         Case.objects.select_related(
             "person", "household", "unit", "case_type", "assigned_to", "closure_outcome"
-        ).prefetch_related("team", "status_changes__actor"),
+        ).prefetch_related(
+            "team",
+            "status_changes__actor",
+            Prefetch(
+                "transfers",
+                queryset=CaseTransfer.objects.select_related("from_user", "to_user", "actor"),
+            ),
+        ),
         pk=pk,
     )
 

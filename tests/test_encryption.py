@@ -10,7 +10,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from audit.services import audit_rewrite
-from cases import assessments
+from cases import assessments, casework
 from cases.encryption import encrypted_fields, encrypted_models
 from cases.models import Assessment, Contact, InstrumentVersion
 from cfsj.lib import crypto
@@ -77,8 +77,11 @@ def test_every_narrative_and_clinical_text_column_is_encrypted_with_its_history(
         ("cases_breakglassaccess", "reason"),
     }
     history = {(table.replace("cases_", "cases_historical"), column) for table, column in expected}
-    # A status change's reason has no history table of its own (the case's history has the row).
-    assert columns == expected | history | {("cases_casestatuschange", "reason")}
+    # Status changes and transfers have no history table of their own (the case's has the row).
+    assert columns == expected | history | {
+        ("cases_casestatuschange", "reason"),
+        ("cases_casetransfer", "reason"),
+    }
 
 
 def test_an_empty_narrative_stays_an_empty_string_not_null(officer, person):
@@ -307,3 +310,38 @@ def test_the_0008_migration_encrypts_legacy_safety_notes_and_status_reasons(case
 
     migration_0008.decrypt_existing_rows(apps, _SchemaEditor())
     assert set(raw("SELECT reason FROM cases_casestatuschange")) == {"legacy reason"}
+
+
+migration_0009 = importlib.import_module("cases.migrations.0009_case_transfers")
+
+
+def test_the_0009_migration_moves_plain_transfer_reasons_out_of_the_case_history(
+    case, clinician, clinician_other_unit, supervisor
+):
+    casework.case_transfer(
+        actor=supervisor, case=case, to_user=clinician_other_unit, reason="Caseload balance"
+    )
+    case.transfers.get()  # made by the service; the legacy one below is planted by hand
+    newest = case.history.first()
+    with audit_rewrite("test: plant a legacy transfer"), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE cases_historicalcase SET history_change_reason = %s WHERE history_id = %s",
+            ["transfer: Moved for a conflict of interest", newest.history_id],
+        )
+
+    migration_0009.move_transfer_reasons(apps, _SchemaEditor())
+
+    legacy = case.transfers.order_by("-pk").first()
+    # Who made it is what the history row knew: nobody here (a service call, no request).
+    assert (legacy.from_user, legacy.to_user, legacy.actor) == (
+        clinician,
+        clinician_other_unit,
+        None,
+    )
+    assert legacy.reason == "Moved for a conflict of interest"
+    assert raw("SELECT reason FROM cases_casetransfer WHERE id = %s", legacy.pk)[0].startswith(
+        MARKER
+    )
+    newest.refresh_from_db()
+    assert newest.history_change_reason == "transfer"
+    assert "conflict" not in str(raw("SELECT history_change_reason FROM cases_historicalcase"))

@@ -124,7 +124,27 @@ def test_a_transfer_keeps_the_history(case, clinician, supervisor, clinician_oth
     assert case.assigned_to == clinician_other_unit
     holders = [h.assigned_to_id for h in case.history.all()]
     assert clinician.pk in holders and clinician_other_unit.pk in holders
-    assert case.history.first().history_change_reason == "transfer: Caseload balance"
+    # The reason is on the transfer row (encrypted), not in the history's plain-text column.
+    assert case.history.first().history_change_reason == "transfer"
+    transfer = case.transfers.get()
+    assert (transfer.from_user, transfer.to_user, transfer.actor, transfer.reason) == (
+        clinician,
+        clinician_other_unit,
+        supervisor,
+        "Caseload balance",
+    )
+
+
+def test_the_case_page_shows_who_transferred_the_case_to_whom_and_why(
+    client, case, clinician, supervisor, clinician_other_unit
+):
+    casework.case_transfer(
+        actor=supervisor, case=case, to_user=clinician_other_unit, reason="Caseload balance"
+    )
+    client.force_login(supervisor)
+    html = client.get(reverse("cases:case_detail", args=[case.pk])).content.decode()
+    assert "Caseload balance" in html
+    assert clinician_other_unit.display_name in html
 
 
 def test_a_case_cannot_open_in_the_future(person, supervisor):
