@@ -48,6 +48,7 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates --lint --quiet
 
 # bandit and semgrep (project rules, offline); CI runs this after lint. See docs/security.md.
 security: $(VENV)/.dev
