@@ -142,17 +142,27 @@ def _as_key(queryset: models.QuerySet) -> models.QuerySet:
 
 
 def person_accesses(person: models.Model) -> models.QuerySet:
-    """Access-log rows on a person, on the contacts they were part of, on their cases and on the
-    notes and assessments of those cases, newest first. One query (with subqueries) a page."""
-    from cases.models import Assessment, Case, Contact, Note
+    """Access-log rows on a person (and on the duplicate records merged into them), on the
+    contacts they were part of, on their cases and on the notes and assessments of those cases,
+    newest first. One query (with subqueries) a page, plus one per level of merges."""
+    from cases.models import Assessment, Case, Contact, Note, Person
 
     def on(model: type[models.Model], records: models.QuerySet) -> Q:
         return Q(content_type=ContentType.objects.get_for_model(model), object_id__in=records)
 
+    # A merge repoints contacts and cases to the survivor, but reads of the merged-away record
+    # stay logged under its own id.
+    people = {str(person.pk)}
+    frontier = [person.pk]
+    while frontier:
+        frontier = list(
+            Person.objects.filter(merged_into__in=frontier).values_list("pk", flat=True)
+        )
+        people.update(str(pk) for pk in frontier)
     cases = Case.objects.filter(person=person)
     return (
         AccessLog.objects.filter(
-            Q(content_type=ContentType.objects.get_for_model(person), object_id=str(person.pk))
+            Q(content_type=ContentType.objects.get_for_model(person), object_id__in=people)
             | on(Contact, _as_key(Contact.objects.filter(participants__person=person)))
             | on(Case, _as_key(cases))
             | on(Note, _as_key(Note.objects.filter(case__in=cases)))

@@ -73,6 +73,22 @@ def test_a_supervisor_sees_who_viewed_a_person_their_contacts_and_cases(
     assert officer.display_name in page
 
 
+def test_who_viewed_includes_reads_of_a_duplicate_record_merged_into_the_person(
+    client, officer, supervisor, person
+):
+    from cases import merge
+
+    duplicate = factories.person(first_name="Mariah", last_name="Santos")
+    plant(officer, obj=duplicate)
+    merge.person_merge(actor=supervisor, keep=person, merge_away=duplicate, choices={})
+    unrelated = factories.person(first_name="Other", last_name="Person")
+    plant(officer, obj=unrelated)
+    client.force_login(supervisor)
+    rows = rows_of(client.get(reverse("audit:person_accesses", args=[person.pk])))
+    assert str(duplicate.pk) in {row.object_id for row in rows}
+    assert str(unrelated.pk) not in {row.object_id for row in rows}
+
+
 def test_who_viewed_lists_newest_first_fifty_a_page(client, officer, supervisor, person):
     with time_machine.travel("2025-06-01 09:00:00-04:00", tick=True):
         for _ in range(55):
