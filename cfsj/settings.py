@@ -212,8 +212,9 @@ ACCOUNT_RATE_LIMITS = {
 ALLAUTH_TRUSTED_PROXY_COUNT = env_int("CFSJ_TRUSTED_PROXY_COUNT", 0, minimum=0)
 CFSJ_TRUSTED_PROXY_COUNT = ALLAUTH_TRUSTED_PROXY_COUNT
 
-# Second factor (issue 5): TOTP with recovery codes. WebAuthn would need the fido2 package and
-# allauth's inline JSON script; not taken for now. accounts.middleware.MfaRequiredMiddleware
+# Second factor (issue 5): TOTP with recovery codes. WebAuthn would need allauth's inline JSON
+# script, which the CSP refuses; not taken for now (fido2 is installed only because allauth.mfa
+# imports it). accounts.middleware.MfaRequiredMiddleware
 # sends a signed-in user without an authenticator to enrolment; it may be off only in the local
 # demo (DEBUG on), and production refuses to start with it off.
 CFSJ_MFA_REQUIRED = env_bool("CFSJ_MFA_REQUIRED", True)
@@ -238,7 +239,7 @@ USERSESSIONS_TRACK_ACTIVITY = False
 # Person search per signed-in user (cfsj.lib.ratelimit: "count/period", period s, m, h or d).
 # Exports will get their own scope and rate through the same helper.
 CFSJ_SEARCH_RATE = parse_rate_setting("CFSJ_SEARCH_RATE", env_str("CFSJ_SEARCH_RATE", "30/m"))
-# Exports (CSV) per signed-in user, through the same helper.
+# Exports (CSV) and prints (case summaries, PDF) per signed-in user, through the same helper.
 CFSJ_EXPORT_RATE = parse_rate_setting("CFSJ_EXPORT_RATE", env_str("CFSJ_EXPORT_RATE", "10/h"))
 # Accounts unused this many days are disabled by a nightly job (issue 5, CJIS: 90 days).
 CFSJ_INACTIVE_DAYS = env_int("CFSJ_INACTIVE_DAYS", 90, minimum=1)
