@@ -42,34 +42,24 @@ def _locked_out(sender, request, username, ip_address, **kwargs) -> None:
 # by someone who is not signed in.
 
 
-@receiver(mfa_signals.authenticator_added)
-def _mfa_added(sender, request, user, authenticator, **kwargs) -> None:
+_MFA_EVENTS = {
+    mfa_signals.authenticator_added: AccessLog.Action.MFA_ADDED,
+    mfa_signals.authenticator_removed: AccessLog.Action.MFA_REMOVED,
+    mfa_signals.authenticator_reset: AccessLog.Action.MFA_CODES_RESET,
+}
+
+
+def _second_factor_event(sender, signal, request, user, authenticator, **kwargs) -> None:
     log_access(
         request=request,
-        action=AccessLog.Action.MFA_ADDED,
+        action=_MFA_EVENTS[signal],
         user=user,
         detail={"type": authenticator.type},
     )
 
 
-@receiver(mfa_signals.authenticator_removed)
-def _mfa_removed(sender, request, user, authenticator, **kwargs) -> None:
-    log_access(
-        request=request,
-        action=AccessLog.Action.MFA_REMOVED,
-        user=user,
-        detail={"type": authenticator.type},
-    )
-
-
-@receiver(mfa_signals.authenticator_reset)
-def _mfa_codes_reset(sender, request, user, authenticator, **kwargs) -> None:
-    log_access(
-        request=request,
-        action=AccessLog.Action.MFA_CODES_RESET,
-        user=user,
-        detail={"type": authenticator.type},
-    )
+for _signal in _MFA_EVENTS:
+    _signal.connect(_second_factor_event, dispatch_uid=f"cfsj-mfa-{_MFA_EVENTS[_signal]}")
 
 
 @receiver(account_signals.password_changed)
