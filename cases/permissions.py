@@ -168,6 +168,12 @@ def in_scope(user: Any, case: Case) -> bool:
     return Case.team.through.objects.filter(case_id=case.pk, user_id=user.pk).exists()
 
 
+def may_print_case(user: Any, case: Case) -> bool:
+    """A print leaves the system: only from the user's own scope, never through a
+    break-the-glass grant (emergency reading, not copying)."""
+    return in_scope(user, case)
+
+
 def case_rule(user: Any) -> Q:
     """Q on a Case queryset: the cases ``user`` sees (their scope, and unexpired grants)."""
     rule = _in_scope(user)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET
 
 from audit.models import AccessLog
 from audit.services import log_access
-from cases import breakglass, selectors_caseload, selectors_casework
+from cases import permissions, selectors_caseload, selectors_casework
 from cfsj.lib import ratelimit
 from cfsj.views import rate_limited
 
@@ -25,7 +25,7 @@ from cfsj.views import rate_limited
 @require_GET
 def case_print(request: HttpRequest, pk: int) -> HttpResponse:
     case = selectors_casework.case_for_page(request.user, pk)
-    if breakglass.grant_in_use(request.user, case) is not None:
+    if not permissions.may_print_case(request.user, case):
         raise PermissionDenied
     as_pdf = request.GET.get("format") == "pdf"
     if not ratelimit.limit(request, "export", settings.CFSJ_EXPORT_RATE):
